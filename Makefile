@@ -1,0 +1,29 @@
+# Papertrade — the two commands are `make run` and `make test`; see README.md.
+.PHONY: run test dev build setup reset-db db-start db-stop db-destroy psql
+
+run:            ## install what is missing, start PostgreSQL, build, migrate, seed, serve :3000
+	@scripts/run.sh
+
+test:           ## fmt, clippy (ssr + hydrate), unit + integration tests, Playwright
+	@scripts/test.sh
+
+dev:            ## cargo leptos watch against the local cluster (auto-reload)
+	@scripts/dev.sh
+
+build:          ## release build of server and WASM
+	@scripts/setup.sh build && scripts/build.sh
+
+setup:          ## install the toolchain, Chromium and Playwright packages
+	@scripts/setup.sh test
+
+reset-db:       ## drop, migrate and seed the development database
+	@scripts/reset-db.sh
+
+db-start db-stop:
+	@scripts/db.sh $(subst db-,,$@)
+
+db-destroy:     ## delete the local cluster and its data
+	@scripts/db.sh destroy
+
+psql:           ## psql on the development database
+	@scripts/db.sh psql

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the Playwright suite in Debian's Chromium against the real release server, on a fresh
+# seeded database that is dropped afterwards. Expects TEST_DATABASE_URL (an admin URL).
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+[ -n "${TEST_DATABASE_URL:-}" ] || fail "TEST_DATABASE_URL is not set"
+port="${E2E_PORT:-3123}"
+db="pt_e2e_$(date +%s)_$$"
+admin_url="${TEST_DATABASE_URL%/*}/postgres"
+psql_admin() { psql "$admin_url" -qtAc "$1" >/dev/null; }
+
+psql_admin "CREATE DATABASE $db"
+log="$LOG_DIR/e2e-server.log"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+}
+trap cleanup EXIT
+
+export DATABASE_URL="${TEST_DATABASE_URL%/*}/$db" LEPTOS_SITE_ROOT="$(site_root)" PORT="$port" HOST=127.0.0.1
+"$(server_binary)" migrate >/dev/null
+"$(server_binary)" seed-db >/dev/null
+"$(server_binary)" serve >"$log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { tail -n 20 "$log" >&2; fail "the server exited during start-up"; }
+  sleep 0.1
+done
+
+step "running the Playwright suite (desktop and phone viewports)…"
+(cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" npx playwright test)

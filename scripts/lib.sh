@@ -1,0 +1,50 @@
+# Shared helpers for the project scripts: paths, progress lines, quiet command runs.
+# Sourced, not executed.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE_DIR="${PAPERTRADE_CACHE:-$HOME/.cache/papertrade}"
+LOG_DIR="$CACHE_DIR/logs"
+mkdir -p "$LOG_DIR"
+
+# Builds live outside the clone so fresh clones (and CI) reuse them.
+# cargo-leptos and plain cargo use different flags, so each gets its own directory.
+LEPTOS_TARGET_DIR="$CACHE_DIR/target"
+DEV_TARGET_DIR="$CACHE_DIR/target-dev"
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\033[1;36m▸\033[0m %s\n' "$*" >&2; }
+note() { printf '  %s\n' "$*" >&2; }
+fail() { printf '\033[1;31m✗ %s\033[0m\n' "$*" >&2; exit 1; }
+
+# quietly NAME CMD...: runs CMD with its output in $LOG_DIR/NAME.log; on failure shows the tail.
+quietly() {
+  local name="$1"; shift
+  local log="$LOG_DIR/$name.log"
+  if ! "$@" >"$log" 2>&1; then
+    printf '\033[1;31m✗ %s failed; last lines of %s:\033[0m\n' "$name" "$log" >&2
+    tail -n 40 "$log" >&2
+    return 1
+  fi
+}
+
+# The wasm-bindgen version Cargo.lock pins; the CLI must match it exactly.
+locked_version() {
+  awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+# Where cargo-leptos puts the compiled site (CSS, JS, WASM, public files).
+site_root() { echo "$ROOT/target/site"; }
+server_binary() { echo "$LEPTOS_TARGET_DIR/release/papertrade"; }
+
+# Exports DATABASE_URL: the caller's if set, else the local cluster's (started if needed).
+# With "stop-on-exit", a cluster started here is stopped when the calling script exits.
+use_database() {
+  [ -n "${DATABASE_URL:-}" ] && return
+  "$ROOT/scripts/db.sh" start
+  DATABASE_URL="$("$ROOT/scripts/db.sh" url)"
+  export DATABASE_URL
+  if [ "${1:-}" = stop-on-exit ]; then trap '"$ROOT/scripts/db.sh" stop' EXIT; fi
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, skipping anything already present at the right version.
+#   scripts/setup.sh build   toolchain for building the app (wasm target, cargo-leptos, wasm-bindgen, wasm-opt)
+#   scripts/setup.sh test    the above plus Chromium and the Playwright packages
+source "$(dirname "$0")/lib.sh"
+
+CARGO_LEPTOS_VERSION=0.3.10
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else fail "need root to run: $* (install it yourself, or run as root)"; fi
+}
+
+apt_install() {
+  step "installing $* with apt (first run only, ~1 min)…"
+  quietly apt-install as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" \
+    || { quietly apt-update as_root apt-get update && quietly apt-install as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"; }
+}
+
+ensure_wasm_target() {
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown && return
+  step "adding the wasm32-unknown-unknown target (first run only, ~20 s)…"
+  quietly rustup-target rustup target add wasm32-unknown-unknown
+}
+
+ensure_cargo_leptos() {
+  cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$" && return
+  step "installing cargo-leptos $CARGO_LEPTOS_VERSION (first run only, ~15 min)…"
+  quietly cargo-leptos-install cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+}
+
+ensure_wasm_bindgen() {
+  local want; want="$(locked_version wasm-bindgen)"
+  [ -n "$want" ] || fail "cannot read the wasm-bindgen version from Cargo.lock"
+  wasm-bindgen --version 2>/dev/null | grep -q " $want\$" && return
+  step "installing wasm-bindgen-cli $want to match Cargo.lock (first run only, ~3 min)…"
+  # Not --locked: its own lockfile wants a webpki-roots release the registry lacks.
+  quietly wasm-bindgen-install cargo install wasm-bindgen-cli --version "=$want" --force
+}
+
+ensure_wasm_opt() {
+  # Debian's binaryen 108 breaks hydration; the crates.io build (binaryen 116) works.
+  [ -x "$HOME/.cargo/bin/wasm-opt" ] && return
+  step "installing wasm-opt (first run only, ~9 min)…"
+  quietly wasm-opt-install cargo install wasm-opt --locked
+}
+
+ensure_postgres() {
+  [ -n "${DATABASE_URL:-}" ] && return
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && return
+  command -v initdb >/dev/null && return
+  apt_install postgresql
+}
+
+ensure_chromium() {
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && return
+  apt_install chromium
+}
+
+ensure_playwright() {
+  local dir="$ROOT/end2end"
+  if [ -f "$dir/node_modules/.package-lock.json" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+    return
+  fi
+  step "installing the Playwright packages (npm ci)…"
+  (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 quietly npm-ci npm ci --no-audit --no-fund)
+}
+
+case "${1:-build}" in
+  build)
+    ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_postgres ;;
+  test)
+    ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_postgres
+    ensure_chromium; ensure_playwright ;;
+  *) fail "usage: scripts/setup.sh [build|test]" ;;
+esac

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make test`: everything, failing on the first failure.
+#   formatting, clippy (server and browser builds, warnings denied), unit and integration tests
+#   against a real PostgreSQL (a fresh database per test), then Playwright against the real server.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+started=$(date +%s)
+
+"$ROOT/scripts/setup.sh" test
+
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  "$ROOT/scripts/db.sh" start
+  TEST_DATABASE_URL="$("$ROOT/scripts/db.sh" url postgres)"
+  export TEST_DATABASE_URL
+  trap '"$ROOT/scripts/db.sh" stop' EXIT
+fi
+
+export CARGO_TARGET_DIR="$DEV_TARGET_DIR"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (ssr: server build, all targets)"
+quietly clippy-ssr cargo clippy --no-default-features --features ssr --all-targets -- -D warnings
+
+step "clippy (hydrate: browser build)"
+quietly clippy-hydrate cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+step "dropping databases left by earlier test runs"
+psql "${TEST_DATABASE_URL%/*}/postgres" -qtA -c "SELECT datname FROM pg_database WHERE datname LIKE 'pt\_test\_%' OR datname LIKE 'pt\_e2e\_%'" \
+  | while read -r stale; do psql "${TEST_DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS \"$stale\" WITH (FORCE)"; done
+
+step "unit and integration tests (PostgreSQL at ${TEST_DATABASE_URL##*@})"
+cargo test --no-default-features --features ssr --quiet
+
+"$ROOT/scripts/build.sh"
+"$ROOT/scripts/e2e.sh"
+
+step "all checks passed in $(( $(date +%s) - started )) s"

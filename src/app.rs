@@ -1,0 +1,48 @@
+//! The HTML shell, the root component and the route table — nothing else.
+
+use crate::ui::components::app_frame::AppFrame;
+use crate::ui::pages::{landing::LandingPage, not_found::NotFoundPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/papertrade.css" />
+        <Title formatter=|page: String| if page.is_empty() { "Papertrade".to_owned() } else { format!("{page} · Papertrade") } />
+        <Meta name="description" content="Practise investing with $10,000 of virtual cash: a free, open-source stock-market simulator with a coach that explains what your trades mean." />
+        <Meta name="color-scheme" content="light dark" />
+        <Meta name="theme-color" content="#0f766e" />
+        <Link rel="icon" href="/favicon.ico" sizes="32x32" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Router>
+            <AppFrame>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=LandingPage />
+                </Routes>
+            </AppFrame>
+        </Router>
+    }
+}

@@ -1,0 +1,34 @@
+//! Number formatting shared by money and counts: `1234567` → `1,234,567`.
+
+/// Inserts a comma every three digits from the right of a run of ASCII digits.
+pub fn group_thousands(digits: &str) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+/// A count for people: `12,345`, `-7`.
+pub fn format_count(count: i64) -> String {
+    let sign = if count < 0 { "-" } else { "" };
+    format!("{sign}{}", group_thousands(&count.unsigned_abs().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_by_thousands() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(1000), "1,000");
+        assert_eq!(format_count(1_234_567), "1,234,567");
+        assert_eq!(format_count(-12_000), "-12,000");
+        assert_eq!(format_count(i64::MIN), "-9,223,372,036,854,775,808");
+    }
+}

@@ -1,0 +1,112 @@
+//! The command line of the server binary: `serve` (the default), `migrate`, `reset-db`, `seed-db`.
+
+use super::auth::password::Passwords;
+use super::config::Config;
+use super::state::AppState;
+use super::{db, http, seed, telemetry};
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "papertrade", version, about = "Papertrade: a stock-market simulator for learners")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations and serve the app (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Drop everything in the database, migrate, and seed sample data.
+    ResetDb {
+        /// Reset even a database that does not look like a development one.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Add the sample users, portfolios and trades (does nothing if they are there).
+    SeedDb,
+}
+
+/// Parses the command line, runs the command, and turns any failure into one clear line on
+/// stderr and a non-zero exit code.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    // A missing .env file is normal; a malformed one is worth saying.
+    if let Err(error) = dotenvy::dotenv() {
+        if !error.not_found() {
+            eprintln!("papertrade: cannot read .env: {error}");
+            return ExitCode::from(2);
+        }
+    }
+    telemetry::init();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("papertrade: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match execute(cli.command.unwrap_or(Command::Serve), config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("papertrade: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
+    let target = describe_database(&config);
+    if let Command::ResetDb { force: false } = command {
+        if !db::looks_like_development(&config.database.0) {
+            bail!("{target} does not look like a development database; pass --force to reset it anyway");
+        }
+    }
+    let pool = db::connect(&config).await.with_context(|| format!("cannot connect to the database at {target}"))?;
+    match command {
+        Command::Serve => {
+            db::migrate(&pool).await.context("cannot apply migrations")?;
+            let listener = tokio::net::TcpListener::bind(config.socket_addr())
+                .await
+                .with_context(|| format!("cannot listen on {}", config.socket_addr()))?;
+            tracing::info!("serving on http://{}", listener.local_addr()?);
+            http::serve(listener, AppState::new(config, pool), http::shutdown_signal()).await?;
+        }
+        Command::Migrate => {
+            db::migrate(&pool).await.context("cannot apply migrations")?;
+            println!("migrations applied to {target}");
+        }
+        Command::ResetDb { .. } => {
+            db::drop_everything(&pool).await.context("cannot drop the schema")?;
+            db::migrate(&pool).await.context("cannot apply migrations")?;
+            seed_and_report(&pool, &config).await?;
+            println!("database {target} reset");
+        }
+        Command::SeedDb => seed_and_report(&pool, &config).await?,
+    }
+    Ok(())
+}
+
+async fn seed_and_report(pool: &sqlx::PgPool, config: &Config) -> anyhow::Result<()> {
+    match seed::seed(pool, &Passwords::new(1), config.starting_cash).await.context("cannot seed")? {
+        seed::SeedOutcome::Seeded { users, trades } => {
+            println!(
+                "seeded {users} users and {trades} trades; sign in as {} / {}",
+                seed::DEMO_EMAIL,
+                seed::DEMO_PASSWORD
+            )
+        }
+        seed::SeedOutcome::AlreadySeeded => println!("sample data already present; nothing to do"),
+    }
+    Ok(())
+}
+
+/// `host:port/database`, without user or password, for messages.
+fn describe_database(config: &Config) -> String {
+    let options = &config.database.0;
+    format!("{}:{}/{}", options.get_host(), options.get_port(), options.get_database().unwrap_or("(default)"))
+}

@@ -1,0 +1,191 @@
+//! Typed settings read from the environment (and an optional `.env`), validated once at start-up.
+//!
+//! A missing or bad value stops the program with one message that names the variable.
+//! Secrets never appear in `Debug` output or logs.
+
+use crate::domain::Money;
+use leptos::config::LeptosOptions;
+use sqlx::postgres::PgConnectOptions;
+use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: DatabaseOptions,
+    pub host: IpAddr,
+    pub port: u16,
+    pub site_root: String,
+    pub db_max_connections: u32,
+    pub db_acquire_timeout: Duration,
+    pub starting_cash: Money,
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {var} {problem}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can pass a map instead of the environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let database_url = lookup("DATABASE_URL").filter(|url| !url.trim().is_empty()).ok_or(ConfigError {
+            var: "DATABASE_URL",
+            problem: "is not set; it should look like postgres://user:password@host:5432/papertrade".into(),
+        })?;
+        let database =
+            PgConnectOptions::from_str(database_url.trim()).map(DatabaseOptions).map_err(|error| ConfigError {
+                var: "DATABASE_URL",
+                problem: format!("is not a valid postgres:// URL ({})", describe_url_error(&error)),
+            })?;
+        let starting_cash = parse_with(&lookup, "STARTING_CASH", "10000.00", |text| {
+            Money::parse_non_negative(text).map_err(|e| e.to_string()).and_then(|cash| {
+                if cash.is_zero() {
+                    Err("must be more than zero".to_owned())
+                } else {
+                    Ok(cash)
+                }
+            })
+        })?;
+        Ok(Config {
+            database,
+            host: parse(&lookup, "HOST", "127.0.0.1", "an IP address such as 127.0.0.1 or 0.0.0.0")?,
+            port: parse(&lookup, "PORT", "3000", "a port number from 0 to 65535")?,
+            site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            db_max_connections: in_range(parse(&lookup, "DATABASE_MAX_CONNECTIONS", "10", "a whole number")?, 1..=1000)
+                .map_err(|problem| ConfigError { var: "DATABASE_MAX_CONNECTIONS", problem })?,
+            db_acquire_timeout: Duration::from_secs(
+                in_range(parse(&lookup, "DATABASE_ACQUIRE_TIMEOUT_SECS", "5", "a whole number of seconds")?, 1..=300)
+                    .map_err(|problem| ConfigError { var: "DATABASE_ACQUIRE_TIMEOUT_SECS", problem })?,
+            ),
+            starting_cash,
+        })
+    }
+
+    pub fn socket_addr(&self) -> SocketAddr {
+        SocketAddr::new(self.host, self.port)
+    }
+
+    /// The options Leptos needs to render pages and find the compiled assets.
+    pub fn leptos_options(&self) -> LeptosOptions {
+        LeptosOptions::builder()
+            .output_name(env!("CARGO_PKG_NAME"))
+            .site_root(self.site_root.as_str())
+            .site_addr(self.socket_addr())
+            .build()
+    }
+}
+
+/// Where the database is. Its `Debug` names host, port and database, never the password.
+#[derive(Clone)]
+pub struct DatabaseOptions(pub PgConnectOptions);
+
+impl std::fmt::Debug for DatabaseOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseOptions")
+            .field("host", &self.0.get_host())
+            .field("port", &self.0.get_port())
+            .field("database", &self.0.get_database())
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
+
+fn parse<T: FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: &str,
+    expected: &str,
+) -> Result<T, ConfigError> {
+    parse_with(lookup, var, default, |text| text.parse::<T>().map_err(|_| format!("should be {expected}")))
+}
+
+fn parse_with<T>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: &str,
+    parser: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, ConfigError> {
+    let raw = lookup(var).unwrap_or_else(|| default.to_owned());
+    parser(raw.trim()).map_err(|reason| ConfigError { var, problem: format!("is {raw:?}: {reason}") })
+}
+
+fn in_range<T: PartialOrd + std::fmt::Display + Copy>(
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, String> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("is {value}, but must be between {} and {}", range.start(), range.end()))
+    }
+}
+
+/// sqlx's URL errors can quote the URL, password included; keep only the kind of problem.
+fn describe_url_error(error: &sqlx::Error) -> &'static str {
+    match error {
+        sqlx::Error::Configuration(_) => "check the scheme, host, port and database name",
+        _ => "it could not be parsed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config_from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    const URL: (&str, &str) = ("DATABASE_URL", "postgres://app:s3cret@localhost:5432/papertrade");
+
+    #[test]
+    fn defaults_fill_everything_but_the_database() {
+        let config = config_from(&[URL]).unwrap();
+        assert_eq!(config.socket_addr().to_string(), "127.0.0.1:3000");
+        assert_eq!(config.db_max_connections, 10);
+        assert_eq!(config.db_acquire_timeout, Duration::from_secs(5));
+        assert_eq!(config.starting_cash, Money::from_cents(1_000_000));
+    }
+
+    #[test]
+    fn a_missing_database_url_is_named() {
+        let error = config_from(&[]).unwrap_err();
+        assert_eq!(error.var, "DATABASE_URL");
+        assert!(error.to_string().contains("is not set"));
+    }
+
+    #[test]
+    fn bad_values_are_named_with_the_reason() {
+        assert_eq!(config_from(&[URL, ("PORT", "http")]).unwrap_err().var, "PORT");
+        assert_eq!(config_from(&[URL, ("PORT", "70000")]).unwrap_err().var, "PORT");
+        assert_eq!(config_from(&[URL, ("HOST", "localhost:80")]).unwrap_err().var, "HOST");
+        assert_eq!(config_from(&[URL, ("DATABASE_MAX_CONNECTIONS", "0")]).unwrap_err().var, "DATABASE_MAX_CONNECTIONS");
+        let cash = config_from(&[URL, ("STARTING_CASH", "0.001")]).unwrap_err();
+        assert_eq!(cash.var, "STARTING_CASH");
+        assert!(cash.problem.contains("two decimal places"), "{}", cash.problem);
+        assert_eq!(config_from(&[URL, ("STARTING_CASH", "0")]).unwrap_err().var, "STARTING_CASH");
+    }
+
+    #[test]
+    fn a_bad_database_url_does_not_echo_the_password() {
+        let error = config_from(&[("DATABASE_URL", "mysql://app:hunter2@db/x")]).unwrap_err();
+        assert_eq!(error.var, "DATABASE_URL");
+        assert!(!error.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn debug_output_redacts_the_database_url() {
+        let config = config_from(&[URL]).unwrap();
+        assert!(!format!("{config:?}").contains("s3cret"));
+    }
+}

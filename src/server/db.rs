@@ -1,0 +1,85 @@
+//! The connection pool, the embedded migrations, and the guard that keeps `reset-db` away from
+//! databases that do not look like development ones.
+
+use super::config::Config;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+
+/// The SQL files of `migrations/`, compiled into the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+fn pool_options(config: &Config) -> PgPoolOptions {
+    PgPoolOptions::new().max_connections(config.db_max_connections).acquire_timeout(config.db_acquire_timeout)
+}
+
+/// Opens the pool and checks that the database answers.
+pub async fn connect(config: &Config) -> Result<PgPool, sqlx::Error> {
+    pool_options(config).connect_with(config.database.0.clone()).await
+}
+
+/// A pool that connects on first use: the server starts even while the database is down, and
+/// `/readyz` reports it.
+pub fn connect_lazy(config: &Config) -> PgPool {
+    pool_options(config).connect_lazy_with(config.database.0.clone())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(pool).await
+}
+
+/// Drops every schema the app created (tables, sessions, migration history) and recreates an
+/// empty `public` schema.
+#[tracing::instrument(skip_all)]
+pub async fn drop_everything(pool: &PgPool) -> Result<(), sqlx::Error> {
+    let schemas: Vec<String> = sqlx::query_scalar(
+        "SELECT nspname FROM pg_namespace
+         WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut tx = pool.begin().await?;
+    for schema in schemas {
+        let quoted = schema.replace('"', "\"\"");
+        sqlx::query(&format!("DROP SCHEMA \"{quoted}\" CASCADE")).execute(&mut *tx).await?;
+    }
+    sqlx::query("CREATE SCHEMA public").execute(&mut *tx).await?;
+    tx.commit().await
+}
+
+/// True for a database on this machine (loopback or a Unix socket) or one whose name says it is
+/// for development or tests (`dev`, `test`, `local`).
+pub fn looks_like_development(options: &PgConnectOptions) -> bool {
+    let host = options.get_host();
+    let local_host = host.starts_with('/')
+        || host == "localhost"
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let name = options.get_database().unwrap_or_default().to_ascii_lowercase();
+    local_host || ["dev", "test", "local"].iter().any(|word| name.contains(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn options(url: &str) -> PgConnectOptions {
+        PgConnectOptions::from_str(url).unwrap()
+    }
+
+    #[test]
+    fn local_and_dev_databases_may_be_reset() {
+        assert!(looks_like_development(&options("postgres://u@127.0.0.1/papertrade")));
+        assert!(looks_like_development(&options("postgres://u@localhost:5433/anything")));
+        assert!(looks_like_development(&options("postgres://u@[::1]/x")));
+        assert!(looks_like_development(&options("postgres://u@db.internal/papertrade_dev")));
+        assert!(looks_like_development(&options("postgres://u@db/papertrade_test_1")));
+    }
+
+    #[test]
+    fn remote_production_looking_databases_are_refused() {
+        assert!(!looks_like_development(&options("postgres://u@db.example.com/papertrade")));
+        assert!(!looks_like_development(&options("postgres://u@10.0.0.5/papertrade")));
+    }
+}

@@ -1,0 +1,13 @@
+//! Everything that does IO: configuration, database, HTTP, authentication, the command line.
+//! Compiled only with the `ssr` feature, so none of it reaches the browser bundle.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod repo;
+pub mod seed;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,9 @@
+//! SQL, one file per table. Functions that write take a connection or transaction so callers
+//! compose them into one atomic unit; none of them decides business rules.
+
+pub mod holdings;
+pub mod notifications;
+pub mod portfolios;
+pub mod stats;
+pub mod trades;
+pub mod users;

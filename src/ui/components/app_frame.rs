@@ -1,0 +1,75 @@
+//! The frame around every page: skip link, header with the product name and navigation, footer.
+
+use super::logo::Logo;
+use leptos::prelude::*;
+
+#[component]
+pub fn AppFrame(children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <SiteHeader />
+        <main id="main" tabindex="-1">
+            {children()}
+        </main>
+        <SiteFooter />
+    }
+}
+
+const NAV_LINKS: [(&str, &str); 3] =
+    [("/#features", "Features"), ("/#how-it-works", "How it works"), ("/#calculator", "Calculator")];
+
+#[component]
+fn SiteHeader() -> impl IntoView {
+    let (menu_open, set_menu_open) = signal(false);
+    view! {
+        <header class="site-header">
+            <div class="container header-inner">
+                <a href="/" class="brand">
+                    <Logo />
+                    <span class="brand-name">"Papertrade"</span>
+                </a>
+                <button
+                    type="button"
+                    class="menu-toggle"
+                    aria-controls="primary-nav"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| set_menu_open.update(|open| *open = !*open)
+                >
+                    <span class="menu-icon" aria-hidden="true"></span>
+                    <span>{move || if menu_open.get() { "Close" } else { "Menu" }}</span>
+                </button>
+                <nav id="primary-nav" class="primary-nav" class:open=move || menu_open.get() aria-label="Primary"
+                    // Following a link closes the menu on phones.
+                    on:click=move |_| set_menu_open.set(false)
+                >
+                    <ul>
+                        {NAV_LINKS
+                            .into_iter()
+                            .map(|(href, label)| view! { <li><a href=href>{label}</a></li> })
+                            .collect_view()}
+                    </ul>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn SiteFooter() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="container footer-inner">
+                <div class="footer-brand">
+                    <Logo />
+                    <p>
+                        <strong>"Papertrade"</strong>
+                        " — learn investing with virtual money. Prices are simulated; nothing here is financial advice."
+                    </p>
+                </div>
+                <p class="footer-meta">
+                    "Open source and self-hostable · v" {env!("CARGO_PKG_VERSION")}
+                </p>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,5 @@
+//! Reusable pieces of the interface.
+
+pub mod app_frame;
+pub mod logo;
+pub mod position_calculator;

@@ -1,0 +1,95 @@
+//! Arrange helpers: fresh databases, a running server, and the seeded sample data.
+
+use papertrade::server::auth::password::Passwords;
+use papertrade::server::config::Config;
+use papertrade::server::state::AppState;
+use papertrade::server::{db, http, seed};
+use reqwest::Url;
+use sqlx::{Connection, Executor, PgConnection, PgPool};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The URL of a brand-new, empty database on the test server.
+pub async fn fresh_database_url() -> String {
+    let admin = std::env::var("TEST_DATABASE_URL")
+        .expect("set TEST_DATABASE_URL to a PostgreSQL server URL (make test does this)");
+    let mut url = Url::parse(&admin).expect("TEST_DATABASE_URL is a URL");
+    let name = format!("pt_test_{}", Uuid::new_v4().simple());
+    url.set_path("/postgres");
+    let mut conn = PgConnection::connect(url.as_str()).await.expect("the test PostgreSQL server answers");
+    conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("can create a test database");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+/// Configuration as the binary would read it from `vars`, plus a database URL.
+pub fn config_with(database_url: &str, vars: &[(&str, &str)]) -> Config {
+    let mut map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    map.insert("DATABASE_URL".into(), database_url.into());
+    map.entry("PORT".into()).or_insert_with(|| "0".into());
+    Config::from_lookup(|name| map.get(name).cloned()).expect("test configuration is valid")
+}
+
+/// A migrated, empty database.
+pub async fn fresh_pool() -> PgPool {
+    let config = config_with(&fresh_database_url().await, &[]);
+    let pool = db::connect(&config).await.expect("connects to the fresh database");
+    db::migrate(&pool).await.expect("migrations apply");
+    pool
+}
+
+pub async fn seed(pool: &PgPool) -> seed::SeedOutcome {
+    seed::seed(pool, &Passwords::new(2), papertrade::domain::Money::from_cents(1_000_000))
+        .await
+        .expect("seeding succeeds")
+}
+
+/// The real server, listening on a random local port.
+pub struct TestApp {
+    pub address: String,
+    pub pool: PgPool,
+    pub client: reqwest::Client,
+}
+
+impl TestApp {
+    /// A server on a fresh, migrated database.
+    pub async fn spawn() -> TestApp {
+        let config = config_with(&fresh_database_url().await, &[]);
+        let pool = db::connect(&config).await.expect("connects to the fresh database");
+        db::migrate(&pool).await.expect("migrations apply");
+        TestApp::serve(config, pool).await
+    }
+
+    /// A server whose database cannot be reached (nothing listens on port 1).
+    pub async fn spawn_without_database() -> TestApp {
+        let config =
+            config_with("postgres://nobody:pw@127.0.0.1:1/papertrade", &[("DATABASE_ACQUIRE_TIMEOUT_SECS", "1")]);
+        let pool = db::connect_lazy(&config);
+        TestApp::serve(config, pool).await
+    }
+
+    async fn serve(config: Config, pool: PgPool) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds a port");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState::new(config, pool.clone());
+        tokio::spawn(http::serve(listener, state, std::future::pending()));
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        TestApp { address, pool, client }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.address)).send().await.expect("the server answers")
+    }
+
+    /// Calls a server function the way the browser does (URL-encoded POST).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let body: String = form.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+        self.client
+            .post(format!("{}/api/{endpoint}", self.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real server over HTTP against a real PostgreSQL, a fresh database per
+//! test. One test binary (with modules) keeps link time down.
+//!
+//! Needs `TEST_DATABASE_URL` pointing at a PostgreSQL server whose user may create databases;
+//! `make test` starts the local cluster and sets it.
+
+mod cli;
+mod harness;
+mod health;
+mod pages;
+mod schema;
+mod seed;
+mod server_functions;
