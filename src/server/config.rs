@@ -40,11 +40,17 @@ impl Config {
             var: "DATABASE_URL",
             problem: "is not set; it should look like postgres://user:password@host:5432/papertrade".into(),
         })?;
-        let database =
-            PgConnectOptions::from_str(database_url.trim()).map(DatabaseOptions).map_err(|error| ConfigError {
+        let database_url = database_url.trim();
+        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError {
                 var: "DATABASE_URL",
-                problem: format!("is not a valid postgres:// URL ({})", describe_url_error(&error)),
-            })?;
+                problem: "must start with postgres:// or postgresql://".into(),
+            });
+        }
+        let database = PgConnectOptions::from_str(database_url).map(DatabaseOptions).map_err(|error| ConfigError {
+            var: "DATABASE_URL",
+            problem: format!("is not a valid postgres:// URL ({})", describe_url_error(&error)),
+        })?;
         let starting_cash = parse_with(&lookup, "STARTING_CASH", "10000.00", |text| {
             Money::parse_non_negative(text).map_err(|e| e.to_string()).and_then(|cash| {
                 if cash.is_zero() {

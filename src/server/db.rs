@@ -54,7 +54,7 @@ pub fn looks_like_development(options: &PgConnectOptions) -> bool {
     let host = options.get_host();
     let local_host = host.starts_with('/')
         || host == "localhost"
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+        || host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
     let name = options.get_database().unwrap_or_default().to_ascii_lowercase();
     local_host || ["dev", "test", "local"].iter().any(|word| name.contains(word))
 }

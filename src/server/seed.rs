@@ -229,6 +229,7 @@ pub async fn seed(pool: &PgPool, passwords: &Passwords, starting_cash: Money) ->
     Ok(SeedOutcome::Seeded { users: user_count, trades: trade_count })
 }
 
+#[derive(Debug)]
 struct Entry {
     symbol: Symbol,
     quantity: Shares,
@@ -238,6 +239,7 @@ struct Entry {
     cash_after: Money,
 }
 
+#[derive(Debug)]
 struct Ledger {
     cash: Money,
     positions: BTreeMap<Symbol, Position>,
