@@ -5,7 +5,7 @@ use crate::ui::pages::{landing::LandingPage, not_found::NotFoundPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -40,7 +40,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <AppFrame>
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=LandingPage />
+                    // In order: the live figures are part of the HTML, so the page is complete without JS.
+                    <Route path=path!("/") view=LandingPage ssr=SsrMode::InOrder />
                 </Routes>
             </AppFrame>
         </Router>

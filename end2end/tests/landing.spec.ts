@@ -91,7 +91,7 @@ for (const colorScheme of ["light", "dark"] as const) {
 
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
 
-    await page.screenshot({ path: testInfo.outputPath(`landing-${colorScheme}.png`), fullPage: true });
+    await page.screenshot({ path: testInfo.outputPath(`landing-${colorScheme}.png`), fullPage: true, scale: "css" });
     expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
   });
 }

@@ -117,19 +117,28 @@ fn FigureList(stats: PlatformFigures) -> impl IntoView {
     }
 }
 
+/// Feature cards: an icon (one SVG path, 24×24, stroked), a title and a sentence.
 const FEATURES: [(&str, &str, &str); 4] = [
-    ("💵", "$10,000 to start", "Every account opens with virtual cash. Make mistakes here, not with your savings."),
     (
-        "📈",
+        "M4 6h16a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2zM12 9a3 3 0 1 0 0 6 3 3 0 1 0 0-6z",
+        "$10,000 to start",
+        "Every account opens with virtual cash. Make mistakes here, not with your savings.",
+    ),
+    (
+        "M3 17l6-6 4 4 8-8M14 7h7v7",
         "A market that never sleeps",
         "A built-in simulated market of real US stocks and ETFs, or live quotes when configured.",
     ),
     (
-        "🧭",
+        "M12 3a9 9 0 1 0 0 18 9 9 0 1 0 0-18zM15.5 8.5l-2 5-5 2 2-5z",
         "A coach, not a casino",
         "Concentrated? Overtrading? Sitting on cash? The coach explains the idea at the moment it matters.",
     ),
-    ("🗂️", "See where you stand", "Holdings, average cost, profit and loss, allocation and every trade you ever made."),
+    (
+        "M5 4h14a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zM3 10h18M9 10v10",
+        "See where you stand",
+        "Holdings, average cost, profit and loss, allocation and every trade you ever made.",
+    ),
 ];
 
 #[component]
@@ -144,7 +153,12 @@ fn Features() -> impl IntoView {
                         .into_iter()
                         .map(|(icon, title, text)| view! {
                             <li class="card feature">
-                                <span class="feature-icon" aria-hidden="true">{icon}</span>
+                                <span class="feature-icon" aria-hidden="true">
+                                    <svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor"
+                                        stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                                        <path d=icon />
+                                    </svg>
+                                </span>
                                 <h3>{title}</h3>
                                 <p>{text}</p>
                             </li>
