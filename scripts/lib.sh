@@ -39,12 +39,21 @@ locked_version() {
 site_root() { echo "$ROOT/target/site"; }
 server_binary() { echo "$LEPTOS_TARGET_DIR/release/papertrade"; }
 
+# Starts the project-local cluster. With "stop-on-exit", a cluster that was not already running
+# is stopped again when the calling script exits (one that was running is left alone).
+start_local_cluster() {
+  local was_running=no
+  "$ROOT/scripts/db.sh" status | grep -q '^running' && was_running=yes
+  "$ROOT/scripts/db.sh" start
+  if [ "${1:-}" = stop-on-exit ] && [ "$was_running" = no ]; then
+    trap '"$ROOT/scripts/db.sh" stop' EXIT
+  fi
+}
+
 # Exports DATABASE_URL: the caller's if set, else the local cluster's (started if needed).
-# With "stop-on-exit", a cluster started here is stopped when the calling script exits.
 use_database() {
   [ -n "${DATABASE_URL:-}" ] && return
-  "$ROOT/scripts/db.sh" start
+  start_local_cluster "${1:-}"
   DATABASE_URL="$("$ROOT/scripts/db.sh" url)"
   export DATABASE_URL
-  if [ "${1:-}" = stop-on-exit ]; then trap '"$ROOT/scripts/db.sh" stop' EXIT; fi
 }

@@ -9,10 +9,9 @@ started=$(date +%s)
 "$ROOT/scripts/setup.sh" test
 
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
-  "$ROOT/scripts/db.sh" start
+  start_local_cluster stop-on-exit
   TEST_DATABASE_URL="$("$ROOT/scripts/db.sh" url postgres)"
   export TEST_DATABASE_URL
-  trap '"$ROOT/scripts/db.sh" stop' EXIT
 fi
 
 export CARGO_TARGET_DIR="$DEV_TARGET_DIR"
