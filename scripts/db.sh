@@ -30,7 +30,8 @@ pg_bin() {
 
 # Runs a PostgreSQL server program as the cluster's owner.
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, because the clone may be a directory the postgres user cannot enter.
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 data_dir() {

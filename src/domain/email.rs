@@ -1,7 +1,6 @@
 //! Email: an address a person can sign in with, normalized to lower case.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// RFC 5321's limit on a whole address.
 pub const MAX_EMAIL_LEN: usize = 254;
@@ -46,30 +45,9 @@ impl Email {
         }
         Ok(Email(email))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<Email> for String {
-    fn from(email: Email) -> String {
-        email.0
-    }
-}
-
-impl TryFrom<String> for Email {
-    type Error = EmailError;
-    fn try_from(value: String) -> Result<Email, EmailError> {
-        Email::parse(&value)
-    }
-}
+string_newtype!(Email, EmailError);
 
 #[cfg(test)]
 mod tests {

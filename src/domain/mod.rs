@@ -1,6 +1,37 @@
 //! Pure types and rules of the simulator. Compiled for the server and the browser alike:
 //! no IO, no database, no HTTP. Every type here is parsed once at the edge and trusted after.
 
+/// The conversions every parsed string type shares: `as_str`, `Display`, and the `String`
+/// round trip serde uses (`#[serde(try_from = "String", into = "String")]`), which parses.
+macro_rules! string_newtype {
+    ($name:ident, $error:ty) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $error;
+            fn try_from(value: String) -> Result<$name, $error> {
+                $name::parse(&value)
+            }
+        }
+    };
+}
+
 pub mod account;
 pub mod email;
 pub mod money;

@@ -1,7 +1,6 @@
 //! Symbol: a ticker such as `AAPL`, `BRK.B` or `BF-B`.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 pub const MAX_SYMBOL_LEN: usize = 10;
 
@@ -39,30 +38,9 @@ impl Symbol {
         }
         Ok(Symbol(symbol))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for Symbol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<Symbol> for String {
-    fn from(symbol: Symbol) -> String {
-        symbol.0
-    }
-}
-
-impl TryFrom<String> for Symbol {
-    type Error = SymbolError;
-    fn try_from(value: String) -> Result<Symbol, SymbolError> {
-        Symbol::parse(&value)
-    }
-}
+string_newtype!(Symbol, SymbolError);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,6 @@
 //! Username: the public handle a learner is shown by.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 pub const MIN_USERNAME_LEN: usize = 3;
 pub const MAX_USERNAME_LEN: usize = 30;
@@ -41,30 +40,9 @@ impl Username {
         }
         Ok(Username(name.to_owned()))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for Username {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<Username> for String {
-    fn from(name: Username) -> String {
-        name.0
-    }
-}
-
-impl TryFrom<String> for Username {
-    type Error = UsernameError;
-    fn try_from(value: String) -> Result<Username, UsernameError> {
-        Username::parse(&value)
-    }
-}
+string_newtype!(Username, UsernameError);
 
 #[cfg(test)]
 mod tests {
