@@ -1,7 +1,10 @@
 //! The HTML shell, the root component and the route table — nothing else.
 
 use crate::ui::components::app_frame::AppFrame;
-use crate::ui::pages::{landing::LandingPage, not_found::NotFoundPage};
+use crate::ui::pages::{
+    account::AccountPage, dashboard::DashboardPage, landing::LandingPage, login::LoginPage, not_found::NotFoundPage,
+    signup::SignupPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -42,6 +45,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     // In order: the live figures are part of the HTML, so the page is complete without JS.
                     <Route path=path!("/") view=LandingPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/signup") view=SignupPage />
+                    <Route path=path!("/dashboard") view=DashboardPage />
+                    <Route path=path!("/account") view=AccountPage />
                 </Routes>
             </AppFrame>
         </Router>

@@ -12,6 +12,9 @@ pub enum AppError {
     /// The request was understood but its input is wrong; the message says what to fix.
     #[error("{0}")]
     Invalid(String),
+    /// One form field is wrong; the UI shows `message` next to the field named `field`.
+    #[error("{message}")]
+    InvalidField { field: String, message: String },
     #[error("please sign in to continue")]
     Unauthorized,
     #[error("you are not allowed to do that")]
@@ -20,6 +23,8 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
     #[error("the service is busy right now; please try again in a moment")]
     Unavailable,
     #[error("something went wrong on our side; please try again")]
@@ -33,15 +38,36 @@ impl AppError {
     /// The HTTP status code the server answers with for this error.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Invalid(_) => 400,
+            AppError::Invalid(_) | AppError::InvalidField { .. } => 400,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
+            AppError::RateLimited { .. } => 429,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl std::fmt::Display) -> AppError {
+        AppError::InvalidField { field: field.to_owned(), message: sentence_case(&message.to_string()) }
+    }
+
+    /// The message for `field`, if this error is about that field.
+    pub fn message_for(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::InvalidField { field, message } if field == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Domain errors read as clauses ("enter an amount"); shown alone they start a sentence.
+pub fn sentence_case(message: &str) -> String {
+    let mut chars = message.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 impl FromServerFnError for AppError {

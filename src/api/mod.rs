@@ -4,7 +4,9 @@
 //! itself, parses its inputs into domain types, calls into `crate::server`, and maps the result
 //! to a wire type. Nothing from `crate::server` leaks into the browser build.
 
+pub mod auth;
 pub mod error;
 pub mod platform;
+pub mod portfolio;
 
 pub use error::AppError;

@@ -19,6 +19,10 @@ pub struct PlatformFigures {
 pub async fn platform_stats() -> Result<PlatformFigures, AppError> {
     use crate::server::{error::respond, repo::stats, state::AppState};
 
-    let state = use_context::<AppState>().ok_or(AppError::Internal).map_err(respond)?;
-    stats::platform(&state.pool).await.map_err(respond)
+    async move {
+        let state = AppState::from_context()?;
+        Ok(stats::platform(&state.pool).await?)
+    }
+    .await
+    .map_err(respond)
 }

@@ -3,7 +3,7 @@
 use super::auth::password::Passwords;
 use super::config::Config;
 use super::state::AppState;
-use super::{db, http, seed, telemetry};
+use super::{background, db, http, seed, telemetry};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -74,7 +74,9 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {}", config.socket_addr()))?;
             tracing::info!("serving on http://{}", listener.local_addr()?);
-            http::serve(listener, AppState::new(config, pool), http::shutdown_signal()).await?;
+            let state = AppState::new(config, pool);
+            background::spawn(&state);
+            http::serve(listener, state, http::shutdown_signal()).await?;
         }
         Command::Migrate => {
             db::migrate(&pool).await.context("cannot apply migrations")?;

@@ -19,6 +19,15 @@ pub struct Config {
     pub db_max_connections: u32,
     pub db_acquire_timeout: Duration,
     pub starting_cash: Money,
+    /// Where people reach the app, e.g. `https://papertrade.example`; https makes cookies `Secure`.
+    pub public_url: Option<String>,
+    pub session_cookie_secure: bool,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    pub guest_retention: Duration,
+    /// Sign-up, log-in and guest creation per client IP: a burst, then one more every `refill`.
+    pub auth_rate_burst: u32,
+    pub auth_rate_refill: Duration,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -60,6 +69,19 @@ impl Config {
                 }
             })
         })?;
+        let public_url = match lookup("PUBLIC_URL").map(|url| url.trim().trim_end_matches('/').to_owned()) {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => Some(url),
+            Some(url) if url.is_empty() => None,
+            Some(url) => {
+                return Err(ConfigError {
+                    var: "PUBLIC_URL",
+                    problem: format!("is {url:?}: should start with http:// or https://"),
+                })
+            }
+            None => None,
+        };
+        let default_secure =
+            if public_url.as_deref().is_some_and(|url| url.starts_with("https://")) { "true" } else { "false" };
         Ok(Config {
             database,
             host: parse(&lookup, "HOST", "127.0.0.1", "an IP address such as 127.0.0.1 or 0.0.0.0")?,
@@ -72,6 +94,21 @@ impl Config {
                     .map_err(|problem| ConfigError { var: "DATABASE_ACQUIRE_TIMEOUT_SECS", problem })?,
             ),
             starting_cash,
+            session_cookie_secure: parse_with(&lookup, "SESSION_COOKIE_SECURE", default_secure, |text| match text {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err("should be true or false".to_owned()),
+            })?,
+            public_url,
+            session_idle: minutes(&lookup, "SESSION_IDLE_MINUTES", "1440", 5..=525_600)?,
+            session_absolute: minutes(&lookup, "SESSION_ABSOLUTE_MINUTES", "43200", 5..=525_600)?,
+            guest_retention: minutes(&lookup, "GUEST_RETENTION_MINUTES", "43200", 1..=5_256_000)?,
+            auth_rate_burst: in_range(parse(&lookup, "AUTH_RATE_LIMIT_BURST", "10", "a whole number")?, 1..=10_000)
+                .map_err(|problem| ConfigError { var: "AUTH_RATE_LIMIT_BURST", problem })?,
+            auth_rate_refill: Duration::from_secs(
+                in_range(parse(&lookup, "AUTH_RATE_LIMIT_REFILL_SECS", "6", "a whole number of seconds")?, 1..=3600)
+                    .map_err(|problem| ConfigError { var: "AUTH_RATE_LIMIT_REFILL_SECS", problem })?,
+            ),
         })
     }
 
@@ -123,6 +160,16 @@ fn parse_with<T>(
     parser(raw.trim()).map_err(|reason| ConfigError { var, problem: format!("is {raw:?}: {reason}") })
 }
 
+fn minutes(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: &str,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<Duration, ConfigError> {
+    let count = parse(lookup, var, default, "a whole number of minutes")?;
+    in_range(count, range).map(|m| Duration::from_secs(m * 60)).map_err(|problem| ConfigError { var, problem })
+}
+
 fn in_range<T: PartialOrd + std::fmt::Display + Copy>(
     value: T,
     range: std::ops::RangeInclusive<T>,
@@ -161,6 +208,18 @@ mod tests {
         assert_eq!(config.db_max_connections, 10);
         assert_eq!(config.db_acquire_timeout, Duration::from_secs(5));
         assert_eq!(config.starting_cash, Money::from_cents(1_000_000));
+        assert!(!config.session_cookie_secure);
+        assert_eq!(config.session_idle, Duration::from_secs(24 * 3600));
+    }
+
+    #[test]
+    fn an_https_public_url_makes_cookies_secure() {
+        let config = config_from(&[URL, ("PUBLIC_URL", "https://papertrade.example/")]).unwrap();
+        assert!(config.session_cookie_secure);
+        assert_eq!(config.public_url.as_deref(), Some("https://papertrade.example"));
+        let overridden = config_from(&[URL, ("PUBLIC_URL", "https://x.example"), ("SESSION_COOKIE_SECURE", "false")]);
+        assert!(!overridden.unwrap().session_cookie_secure);
+        assert_eq!(config_from(&[URL, ("PUBLIC_URL", "papertrade.example")]).unwrap_err().var, "PUBLIC_URL");
     }
 
     #[test]

@@ -24,9 +24,12 @@ pub fn connect_lazy(config: &Config) -> PgPool {
     pool_options(config).connect_lazy_with(config.database.0.clone())
 }
 
+/// Applies our migrations, then creates the session store's table if it is missing.
 #[tracing::instrument(skip_all)]
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
-    MIGRATOR.run(pool).await
+    MIGRATOR.run(pool).await?;
+    tower_sessions_sqlx_store::PostgresStore::new(pool.clone()).migrate().await?;
+    Ok(())
 }
 
 /// Drops every schema the app created (tables, sessions, migration history) and recreates an

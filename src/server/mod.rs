@@ -2,6 +2,7 @@
 //! Compiled only with the `ssr` feature, so none of it reaches the browser bundle.
 
 pub mod auth;
+pub mod background;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -1,21 +1,43 @@
 //! The state every handler and server function shares, handed out by axum's `FromRef` and by
 //! Leptos context — never a global.
 
+use super::auth::password::Passwords;
 use super::config::Config;
+use super::http::rate_limit::RateLimits;
+use crate::api::AppError;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 use std::sync::Arc;
+
+/// Password hashes allowed to run at once; each takes ~19 MiB and a core for ~50 ms.
+const PASSWORD_HASHING_CONCURRENCY: usize = 2;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub config: Arc<Config>,
+    pub passwords: Passwords,
+    pub rate_limits: RateLimits,
 }
 
 impl AppState {
     pub fn new(config: Config, pool: PgPool) -> AppState {
-        AppState { leptos_options: config.leptos_options(), pool, config: Arc::new(config) }
+        AppState {
+            leptos_options: config.leptos_options(),
+            pool,
+            passwords: Passwords::new(PASSWORD_HASHING_CONCURRENCY),
+            rate_limits: RateLimits::new(&config),
+            config: Arc::new(config),
+        }
+    }
+
+    /// The state, from inside a server function.
+    pub fn from_context() -> Result<AppState, AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the Leptos context");
+            AppError::Internal
+        })
     }
 }

@@ -54,7 +54,12 @@ pub struct TestApp {
 impl TestApp {
     /// A server on a fresh, migrated database.
     pub async fn spawn() -> TestApp {
-        let config = config_with(&fresh_database_url().await, &[]);
+        TestApp::spawn_with(&[]).await
+    }
+
+    /// A server on a fresh, migrated database, with extra configuration.
+    pub async fn spawn_with(vars: &[(&str, &str)]) -> TestApp {
+        let config = config_with(&fresh_database_url().await, vars);
         let pool = db::connect(&config).await.expect("connects to the fresh database");
         db::migrate(&pool).await.expect("migrations apply");
         TestApp::serve(config, pool).await
@@ -73,23 +78,41 @@ impl TestApp {
         let address = format!("http://{}", listener.local_addr().unwrap());
         let state = AppState::new(config, pool.clone());
         tokio::spawn(http::serve(listener, state, std::future::pending()));
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { address, pool, client }
+        TestApp { address, pool, client: browser() }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.address)).send().await.expect("the server answers")
     }
 
-    /// Calls a server function the way the browser does (URL-encoded POST).
+    /// Calls a server function the way the browser's WASM does (URL-encoded POST).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        let body: String = form.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
-        self.client
-            .post(format!("{}/api/{endpoint}", self.address))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .expect("the server answers")
+        self.call_as(&self.client, endpoint, form).await
     }
+
+    /// Like [`TestApp::call`], from another browser (its own cookie jar).
+    pub async fn call_as(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client.post(format!("{}/api/{endpoint}", self.address)).form(form).send().await.expect("the server answers")
+    }
+}
+
+/// A client with its own cookie jar that does not follow redirects, like a browser tab we inspect.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// The session cookie a response set, as `name=value`.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    session_set_cookie(response).map(|line| line.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// The full `Set-Cookie` line of the session cookie.
+pub fn session_set_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("papertrade_session="))
+        .map(str::to_owned)
 }

@@ -4,6 +4,7 @@
 //! Needs `TEST_DATABASE_URL` pointing at a PostgreSQL server whose user may create databases;
 //! `make test` starts the local cluster and sets it.
 
+mod auth;
 mod cli;
 mod harness;
 mod health;

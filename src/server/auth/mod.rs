@@ -1,3 +1,7 @@
-//! Authentication building blocks. For now: password hashing (used by the seed data).
+//! Who is asking: accounts, passwords, sessions (axum-login on tower-sessions, stored in
+//! PostgreSQL so any instance can serve any user).
 
+pub mod accounts;
+pub mod backend;
 pub mod password;
+pub mod session;

@@ -43,6 +43,14 @@ impl Passwords {
         .await
     }
 
+    /// True when `stored` was made with another algorithm or weaker parameters than today's,
+    /// so the next successful login should replace it.
+    pub fn needs_rehash(stored: &str) -> bool {
+        let Ok(parsed) = PasswordHash::new(stored) else { return true };
+        let param = |name: &str| parsed.params.get_decimal(name).unwrap_or(0);
+        parsed.algorithm.as_str() != "argon2id" || param("m") < MEMORY_KIB || param("t") < PASSES || param("p") < LANES
+    }
+
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
@@ -81,6 +89,18 @@ mod tests {
         let first = passwords.hash("hunter22").await.unwrap();
         let second = passwords.hash("hunter22").await.unwrap();
         assert_ne!(first, second);
+    }
+
+    #[tokio::test]
+    async fn weaker_hashes_are_marked_for_rehashing() {
+        let current = Passwords::new(1).hash("hunter22").await.unwrap();
+        assert!(!Passwords::needs_rehash(&current));
+        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(4096, 1, 1, None).unwrap())
+            .hash_password(b"hunter22", &SaltString::generate(&mut OsRng))
+            .unwrap()
+            .to_string();
+        assert!(Passwords::needs_rehash(&weak));
+        assert!(Passwords::needs_rehash("$2b$12$bcryptbcryptbcryptbcryptbcryptbcryptbcryptbcrypt"));
     }
 
     #[tokio::test]

@@ -1,27 +1,39 @@
-//! The HTTP surface: Leptos pages and server functions, operational routes, and middleware.
+//! The HTTP surface: Leptos pages and server functions, operational and auth routes, middleware.
 
+mod auth_routes;
 mod health;
+pub mod origin;
+pub mod rate_limit;
 mod request_id;
 
+use super::auth::session;
 use super::state::AppState;
 use crate::app::{shell, App};
-use axum::routing::get;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::future::Future;
+use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 /// The whole application as one axum router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
+    let sessions = session::layer(&state.pool, &state.config, state.passwords.clone());
     let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/auth/logout", post(auth_routes::logout))
+        .route("/auth/refresh", post(auth_routes::refresh))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), rate_limit::limit_auth_requests))
+        .layer(from_fn_with_state(state.clone(), origin::refuse_cross_site))
         .with_state(state);
     request_id::layer(app)
 }
@@ -32,7 +44,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

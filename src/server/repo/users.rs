@@ -1,7 +1,8 @@
 //! The `users` table.
 
 use crate::domain::{AuthProvider, Email, Username};
-use sqlx::PgConnection;
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 pub struct NewUser<'a> {
@@ -13,6 +14,18 @@ pub struct NewUser<'a> {
     pub provider: AuthProvider,
     pub provider_id: Option<&'a str>,
     pub avatar_url: Option<&'a str>,
+}
+
+/// What a session needs to know about its user.
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub username: String,
+    pub email: Option<String>,
+    pub provider: String,
+    pub avatar_url: Option<String>,
+    pub password_hash: Option<String>,
+    pub created_at: DateTime<Utc>,
 }
 
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
@@ -38,6 +51,28 @@ pub async fn exists(conn: &mut PgConnection, id: Uuid) -> Result<bool, sqlx::Err
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)").bind(id).fetch_one(conn).await
 }
 
+/// An active user by id.
+pub async fn find(pool: &PgPool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, username, email, provider, avatar_url, password_hash, created_at
+         FROM users WHERE id = $1 AND is_active",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The id and password hash of an active local account, by email.
+pub async fn credentials_by_email(pool: &PgPool, email: &Email) -> Result<Option<(Uuid, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, password_hash FROM users
+         WHERE provider = 'local' AND email = $1 AND is_active AND password_hash IS NOT NULL",
+    )
+    .bind(email.as_str())
+    .fetch_optional(pool)
+    .await
+}
+
 /// The stored password hash of a local account, by email.
 pub async fn password_hash_by_email(conn: &mut PgConnection, email: &Email) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT password_hash FROM users WHERE provider = 'local' AND email = $1")
@@ -45,4 +80,65 @@ pub async fn password_hash_by_email(conn: &mut PgConnection, email: &Email) -> R
         .fetch_optional(conn)
         .await
         .map(Option::flatten)
+}
+
+pub async fn set_password_hash(pool: &PgPool, id: Uuid, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1").bind(id).bind(hash).execute(pool).await?;
+    Ok(())
+}
+
+pub async fn record_login(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1").bind(id).execute(pool).await?;
+    Ok(())
+}
+
+/// Turns a guest into a local account, keeping the id (and so the portfolio).
+pub async fn upgrade_guest(
+    pool: &PgPool,
+    id: Uuid,
+    email: &Email,
+    username: &Username,
+    password_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE users SET provider = 'local', email = $2, username = $3, password_hash = $4
+         WHERE id = $1 AND provider = 'guest'",
+    )
+    .bind(id)
+    .bind(email.as_str())
+    .bind(username.as_str())
+    .bind(password_hash)
+    .execute(pool)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn update_profile(
+    pool: &PgPool,
+    id: Uuid,
+    username: &Username,
+    avatar_url: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET username = $2, avatar_url = $3 WHERE id = $1")
+        .bind(id)
+        .bind(username.as_str())
+        .bind(avatar_url)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the user and, by cascade, everything they own.
+pub async fn delete(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(pool).await?;
+    Ok(())
+}
+
+/// Deletes guest accounts created before `cutoff` that were never turned into real accounts.
+pub async fn delete_guests_created_before(pool: &PgPool, cutoff: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM users WHERE provider = 'guest' AND created_at < $1")
+        .bind(cutoff)
+        .execute(pool)
+        .await?;
+    Ok(result.rows_affected())
 }

@@ -1,10 +1,12 @@
 //! The frame around every page: skip link, header with the product name and navigation, footer.
 
 use super::logo::Logo;
+use super::viewer::{provide_viewer, AccountMenu};
 use leptos::prelude::*;
 
 #[component]
 pub fn AppFrame(children: Children) -> impl IntoView {
+    provide_viewer();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <SiteHeader />
@@ -48,6 +50,7 @@ fn SiteHeader() -> impl IntoView {
                             .map(|(href, label)| view! { <li><a href=href>{label}</a></li> })
                             .collect_view()}
                     </ul>
+                    <AccountMenu />
                 </nav>
             </div>
         </header>

@@ -1,6 +1,7 @@
 //! "How many shares can I afford?": a live position-size calculator. It runs entirely in the
 //! browser on the same domain rules the server uses.
 
+use crate::api::error::sentence_case;
 use crate::domain::portfolio::{affordable, Affordable};
 use crate::domain::Money;
 use leptos::prelude::*;
@@ -67,12 +68,6 @@ fn MoneyField(
             </p>
         </div>
     }
-}
-
-/// Domain errors read as clauses ("enter an amount"); under a field they start a sentence.
-fn sentence_case(message: &str) -> String {
-    let mut chars = message.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[component]

@@ -1,4 +1,8 @@
 //! One routed page per file.
 
+pub mod account;
+pub mod dashboard;
 pub mod landing;
+pub mod login;
 pub mod not_found;
+pub mod signup;

@@ -1,0 +1,196 @@
+//! Accounts and sessions: who is signed in, sign up, log in and out, guests, settings.
+//!
+//! Every function here reads the session itself; the ones that touch an account require a
+//! signed-in user and act only on that user.
+
+use crate::domain::AuthProvider;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::AppError;
+
+/// The signed-in person, as the interface shows them. Never carries secrets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub id: Uuid,
+    pub username: String,
+    pub email: Option<String>,
+    pub provider: AuthProvider,
+    pub avatar_url: Option<String>,
+    pub has_password: bool,
+}
+
+impl Viewer {
+    pub fn is_guest(&self) -> bool {
+        self.provider == AuthProvider::Guest
+    }
+}
+
+#[server(prefix = "/api", endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<Viewer>, AppError> {
+    use crate::server::{auth::session, error::respond, state::AppState};
+    async move {
+        let state = AppState::from_context()?;
+        let mut auth = session::from_request().await?;
+        Ok(session::current_user(&mut auth, &state.config).await?.map(viewer))
+    }
+    .await
+    .map_err(respond)
+}
+
+#[server(prefix = "/api", endpoint = "sign_up")]
+pub async fn sign_up(email: String, username: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::domain::redirect::after_login;
+    use crate::server::auth::{accounts, backend::Credentials, session};
+    use crate::server::{error::respond, state::AppState};
+    async move {
+        let state = AppState::from_context()?;
+        let mut auth = session::from_request().await?;
+        let form = accounts::SignUp { email: &email, username: &username, password: &password };
+        let id = accounts::sign_up(&state, form).await?;
+        session::authenticate_and_log_in(&mut auth, Credentials::Proven(id)).await?;
+        leptos_axum::redirect(&after_login(next.as_deref()));
+        Ok(())
+    }
+    .await
+    .map_err(respond)
+}
+
+/// Unknown email and wrong password get the same answer, after the same amount of work.
+#[server(prefix = "/api", endpoint = "log_in")]
+pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::domain::{redirect::after_login, Email};
+    use crate::server::auth::{backend::Credentials, session};
+    use crate::server::{error::respond, state::AppState};
+    async move {
+        let state = AppState::from_context()?;
+        let mut auth = session::from_request().await?;
+        let wrong = || AppError::Invalid("that email and password do not match an account".into());
+        let email = Email::parse(&email).map_err(|error| AppError::field("email", error))?;
+        state.rate_limits.check_account(email.as_str())?;
+        match session::authenticate_and_log_in(&mut auth, Credentials::Password { email, password }).await? {
+            Some(_) => {
+                leptos_axum::redirect(&after_login(next.as_deref()));
+                Ok(())
+            }
+            None => Err(wrong()),
+        }
+    }
+    .await
+    .map_err(respond)
+}
+
+#[server(prefix = "/api", endpoint = "log_out")]
+pub async fn log_out() -> Result<(), AppError> {
+    use crate::server::{auth::session, error::respond};
+    async move {
+        let mut auth = session::from_request().await?;
+        auth.logout().await.map_err(|error| {
+            tracing::error!(%error, "logout failed");
+            AppError::Internal
+        })?;
+        leptos_axum::redirect("/");
+        Ok(())
+    }
+    .await
+    .map_err(respond)
+}
+
+/// One click: a guest account with a fresh portfolio, signed in.
+#[server(prefix = "/api", endpoint = "start_guest")]
+pub async fn start_guest(next: Option<String>) -> Result<(), AppError> {
+    use crate::domain::redirect::after_login;
+    use crate::server::auth::{accounts, backend::Credentials, session};
+    use crate::server::{error::respond, state::AppState};
+    async move {
+        let state = AppState::from_context()?;
+        let mut auth = session::from_request().await?;
+        let id = accounts::create_guest(&state).await?;
+        session::authenticate_and_log_in(&mut auth, Credentials::Proven(id)).await?;
+        leptos_axum::redirect(&after_login(next.as_deref()));
+        Ok(())
+    }
+    .await
+    .map_err(respond)
+}
+
+/// Turns the signed-in guest into a local account, keeping the portfolio.
+#[server(prefix = "/api", endpoint = "upgrade_guest")]
+pub async fn upgrade_guest(email: String, username: String, password: String) -> Result<(), AppError> {
+    use crate::server::auth::{accounts, backend::Credentials, session};
+    use crate::server::{error::respond, state::AppState};
+    async move {
+        let state = AppState::from_context()?;
+        let mut auth = session::from_request().await?;
+        let user = session::require_user(&mut auth, &state.config).await?;
+        let form = accounts::SignUp { email: &email, username: &username, password: &password };
+        accounts::upgrade_guest(&state, &user, form).await?;
+        session::authenticate_and_log_in(&mut auth, Credentials::Proven(user.id)).await?;
+        leptos_axum::redirect("/account");
+        Ok(())
+    }
+    .await
+    .map_err(respond)
+}
+
+/// Sets a new password; every other session of the account ends, this one continues under a new id.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    use crate::server::auth::{accounts, backend::Credentials, session};
+    use crate::server::{error::respond, state::AppState};
+    async move {
+        let state = AppState::from_context()?;
+        let mut auth = session::from_request().await?;
+        let user = session::require_user(&mut auth, &state.config).await?;
+        accounts::change_password(&state, &user, &current_password, &new_password).await?;
+        session::authenticate_and_log_in(&mut auth, Credentials::Proven(user.id)).await?;
+        Ok(())
+    }
+    .await
+    .map_err(respond)
+}
+
+#[server(prefix = "/api", endpoint = "update_profile")]
+pub async fn update_profile(username: String, avatar_url: String) -> Result<(), AppError> {
+    use crate::server::auth::{accounts, session};
+    use crate::server::{error::respond, state::AppState};
+    async move {
+        let state = AppState::from_context()?;
+        let mut auth = session::from_request().await?;
+        let user = session::require_user(&mut auth, &state.config).await?;
+        accounts::update_profile(&state, &user, &username, &avatar_url).await
+    }
+    .await
+    .map_err(respond)
+}
+
+/// Deletes the signed-in account and everything it owns; `confirmation` must be the username.
+#[server(prefix = "/api", endpoint = "delete_account")]
+pub async fn delete_account(confirmation: String) -> Result<(), AppError> {
+    use crate::server::auth::{accounts, session};
+    use crate::server::{error::respond, state::AppState};
+    async move {
+        let state = AppState::from_context()?;
+        let mut auth = session::from_request().await?;
+        let user = session::require_user(&mut auth, &state.config).await?;
+        accounts::delete_account(&state, &user, &confirmation).await?;
+        let _ = auth.logout().await;
+        leptos_axum::redirect("/");
+        Ok(())
+    }
+    .await
+    .map_err(respond)
+}
+
+#[cfg(feature = "ssr")]
+fn viewer(user: crate::server::auth::backend::SessionUser) -> Viewer {
+    Viewer {
+        id: user.id,
+        username: user.username,
+        email: user.email,
+        provider: user.provider,
+        avatar_url: user.avatar_url,
+        has_password: user.has_password,
+    }
+}

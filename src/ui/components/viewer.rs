@@ -1,0 +1,90 @@
+//! Who is signed in, for every page: a resource refreshed on each navigation, the header's
+//! account menu, and the gate that sends signed-out visitors to log in and back.
+
+use crate::api::auth::{current_user, Viewer};
+use crate::api::AppError;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+use std::sync::Arc;
+
+pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
+
+/// Creates the viewer resource and puts it in context; call once inside the router.
+pub fn provide_viewer() {
+    let location = use_location();
+    let viewer: ViewerResource = Resource::new(move || location.pathname.get(), |_| current_user());
+    provide_context(viewer);
+}
+
+pub fn use_viewer() -> ViewerResource {
+    expect_context::<ViewerResource>()
+}
+
+/// "Log in / Sign up", or the signed-in user's name with a log-out button.
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let viewer = use_viewer();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match viewer.await {
+                    Ok(Some(user)) => view! {
+                        <div class="account-menu">
+                            <a class="account-name" href="/account" title="Account settings">
+                                <span class="avatar" aria-hidden="true">{initial(&user.username)}</span>
+                                <span>{user.username.clone()}</span>
+                                {user.is_guest().then(|| view! { <span class="badge">"Guest"</span> })}
+                            </a>
+                            <form method="post" action="/auth/logout">
+                                <button class="button secondary small" type="submit">"Log out"</button>
+                            </form>
+                        </div>
+                    }
+                    .into_any(),
+                    _ => view! {
+                        <div class="account-menu">
+                            <a class="button secondary small" href="/login">"Log in"</a>
+                            <a class="button primary small" href="/signup">"Sign up"</a>
+                        </div>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn initial(username: &str) -> String {
+    username.chars().next().map(|c| c.to_ascii_uppercase().to_string()).unwrap_or_default()
+}
+
+/// Renders `children` for a signed-in user; sends anyone else to log in, then back here.
+#[component]
+pub fn RequireUser(children: Arc<dyn Fn(Viewer) -> AnyView + Send + Sync>) -> impl IntoView {
+    let viewer = use_viewer();
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <p class="container page-status muted" role="status">"Loading…"</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match viewer.await {
+                        Ok(Some(user)) => children(user),
+                        Ok(None) => {
+                            let here = location.pathname.get_untracked();
+                            let target = format!("/login?next={}", crate::domain::redirect::encode_component(&here));
+                            view! { <Redirect path=target /> }.into_any()
+                        }
+                        Err(_) => view! {
+                            <p class="container page-status" role="alert">
+                                "We could not check your sign-in just now. Reload the page to try again."
+                            </p>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,0 +1,117 @@
+//! Account settings: profile, keeping a guest portfolio, password, and deleting the account.
+
+use crate::api::auth::{ChangePassword, DeleteAccount, UpdateProfile, UpgradeGuest, Viewer};
+use crate::ui::components::form::{last_error, FormError, TextField};
+use crate::ui::components::viewer::RequireUser;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use std::sync::Arc;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    view! {
+        <Title text="Account" />
+        <RequireUser children=Arc::new(|viewer| view! { <Settings viewer /> }.into_any()) />
+    }
+}
+
+#[component]
+fn Settings(viewer: Viewer) -> impl IntoView {
+    let provider = match viewer.provider {
+        crate::domain::AuthProvider::Local => "Email and password",
+        crate::domain::AuthProvider::Google => "Google",
+        crate::domain::AuthProvider::Github => "GitHub",
+        crate::domain::AuthProvider::Guest => "Guest (no sign-in yet)",
+    };
+    view! {
+        <section class="container page narrow-page">
+            <h1>"Account"</h1>
+            <p class="muted">"Signed in with: " <strong>{provider}</strong>
+                {viewer.email.clone().map(|email| view! { " as " <strong>{email}</strong> })}
+            </p>
+            {viewer.is_guest().then(|| view! { <UpgradeGuestForm username=viewer.username.clone() /> })}
+            <ProfileForm viewer=viewer.clone() />
+            {viewer.has_password.then(|| view! { <PasswordForm /> })}
+            <DeleteForm username=viewer.username.clone() />
+        </section>
+    }
+}
+
+#[component]
+fn UpgradeGuestForm(username: String) -> impl IntoView {
+    let upgrade = ServerAction::<UpgradeGuest>::new();
+    let error = last_error(upgrade);
+    view! {
+        <div class="card settings-card" aria-labelledby="keep-title">
+            <h2 id="keep-title">"Keep your portfolio"</h2>
+            <p class="muted">"Add an email and password; your cash, holdings and history stay exactly as they are."</p>
+            <ActionForm action=upgrade attr:class="stack" attr:novalidate=true>
+                <TextField name="email" label="Email" kind="email" autocomplete="email" error />
+                <TextField name="username" label="Username" autocomplete="username" value=username error />
+                <TextField name="password" label="Password" kind="password" autocomplete="new-password"
+                    hint="At least 8 characters." error />
+                <FormError error />
+                <button class="button primary" type="submit" disabled=move || upgrade.pending().get()>"Create my account"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn ProfileForm(viewer: Viewer) -> impl IntoView {
+    let update = ServerAction::<UpdateProfile>::new();
+    let error = last_error(update);
+    let saved = move || matches!(update.value().get(), Some(Ok(())));
+    view! {
+        <div class="card settings-card">
+            <h2>"Profile"</h2>
+            <ActionForm action=update attr:class="stack" attr:novalidate=true>
+                <TextField name="username" label="Username" autocomplete="username" value=viewer.username error />
+                <TextField name="avatar_url" label="Avatar image address (optional)" kind="url" required=false
+                    value=viewer.avatar_url.unwrap_or_default() hint="An https:// link to a picture of you." error />
+                <FormError error />
+                <p class="form-success" role="status">{move || saved().then_some("Saved.")}</p>
+                <button class="button primary" type="submit" disabled=move || update.pending().get()>"Save profile"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let error = last_error(change);
+    let changed = move || matches!(change.value().get(), Some(Ok(())));
+    view! {
+        <div class="card settings-card">
+            <h2>"Password"</h2>
+            <p class="muted">"Changing it signs you out everywhere else."</p>
+            <ActionForm action=change attr:class="stack" attr:novalidate=true>
+                <TextField name="current_password" label="Current password" kind="password" autocomplete="current-password" error />
+                <TextField name="new_password" label="New password" kind="password" autocomplete="new-password"
+                    hint="At least 8 characters." error />
+                <FormError error />
+                <p class="form-success" role="status">{move || changed().then_some("Password changed. Other sessions were signed out.")}</p>
+                <button class="button primary" type="submit" disabled=move || change.pending().get()>"Change password"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn DeleteForm(username: String) -> impl IntoView {
+    let delete = ServerAction::<DeleteAccount>::new();
+    let error = last_error(delete);
+    view! {
+        <div class="card settings-card danger-zone">
+            <h2>"Delete account"</h2>
+            <p class="muted">"This deletes your account, portfolio, trades and notifications for good. It cannot be undone."</p>
+            <ActionForm action=delete attr:class="stack" attr:novalidate=true>
+                <TextField name="confirmation" label="Type your username to confirm" autocomplete="off"
+                    hint=format!("Your username is {username}.") error />
+                <FormError error />
+                <button class="button danger" type="submit" disabled=move || delete.pending().get()>"Delete my account"</button>
+            </ActionForm>
+        </div>
+    }
+}
