@@ -19,7 +19,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export DATABASE_URL="${TEST_DATABASE_URL%/*}/$db" LEPTOS_SITE_ROOT="$(site_root)" PORT="$port" HOST=127.0.0.1
+# Every test signs in from 127.0.0.1; a roomy limit keeps the per-IP rate limit out of the way.
+export DATABASE_URL="${TEST_DATABASE_URL%/*}/$db" LEPTOS_SITE_ROOT="$(site_root)" PORT="$port" HOST=127.0.0.1 \
+  AUTH_RATE_LIMIT_BURST=500
 "$(server_binary)" migrate >/dev/null
 "$(server_binary)" seed-db >/dev/null
 "$(server_binary)" serve >"$log" 2>&1 &

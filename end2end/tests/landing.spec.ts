@@ -30,7 +30,8 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Learn to invest by doing — without risking a cent.");
     const figures = page.getByTestId("platform-figures");
     await expect(figures.getByText("Learners")).toBeVisible();
-    await expect(figures).toContainText("$30,000.00");
+    // Other tests add accounts to the same database, so only the shape of the figure is fixed.
+    await expect(figures).toContainText(/Virtual cash in play\$\d{1,3}(,\d{3})*\.\d{2}/);
     await expect(page.getByRole("contentinfo")).toContainText("nothing here is financial advice");
   });
 });

@@ -21,6 +21,19 @@ pub fn use_viewer() -> ViewerResource {
     expect_context::<ViewerResource>()
 }
 
+/// Reloads the viewer whenever `action` succeeds (the account changed without a navigation).
+pub fn refresh_viewer_after<I>(action: ServerAction<I>)
+where
+    I: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+{
+    let viewer = use_viewer();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            viewer.refetch();
+        }
+    });
+}
+
 /// "Log in / Sign up", or the signed-in user's name with a log-out button.
 #[component]
 pub fn AccountMenu() -> impl IntoView {

@@ -2,7 +2,7 @@
 
 use crate::api::auth::{ChangePassword, DeleteAccount, UpdateProfile, UpgradeGuest, Viewer};
 use crate::ui::components::form::{last_error, FormError, TextField};
-use crate::ui::components::viewer::RequireUser;
+use crate::ui::components::viewer::{refresh_viewer_after, RequireUser};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::sync::Arc;
@@ -40,6 +40,7 @@ fn Settings(viewer: Viewer) -> impl IntoView {
 #[component]
 fn UpgradeGuestForm(username: String) -> impl IntoView {
     let upgrade = ServerAction::<UpgradeGuest>::new();
+    refresh_viewer_after(upgrade);
     let error = last_error(upgrade);
     view! {
         <div class="card settings-card" aria-labelledby="keep-title">
@@ -60,6 +61,7 @@ fn UpgradeGuestForm(username: String) -> impl IntoView {
 #[component]
 fn ProfileForm(viewer: Viewer) -> impl IntoView {
     let update = ServerAction::<UpdateProfile>::new();
+    refresh_viewer_after(update);
     let error = last_error(update);
     let saved = move || matches!(update.value().get(), Some(Ok(())));
     view! {

@@ -1,0 +1,82 @@
+import { test, expect, type Page } from "@playwright/test";
+
+/** A unique address per test, so tests never share an account. */
+function uniqueUser(prefix: string) {
+  const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  return { email: `${prefix}-${id}@example.com`, username: `${prefix}-${id}`.slice(0, 30) };
+}
+
+const PASSWORD = "a long practice passphrase";
+
+async function waitForHydration(page: Page) {
+  await page.waitForFunction(() => performance.getEntriesByType("resource").some((r) => r.name.endsWith(".wasm")));
+  await page.waitForLoadState("networkidle");
+}
+
+async function openAccountMenu(page: Page, isMobile: boolean) {
+  if (isMobile) await page.getByRole("button", { name: "Menu" }).click();
+}
+
+test("sign up, log out and log in again", async ({ page, isMobile }) => {
+  const user = uniqueUser("ada");
+  await page.goto("/signup");
+  await waitForHydration(page);
+
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Username").fill(user.username);
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Use at least 8 characters")).toBeVisible();
+  await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { name: `Hello, ${user.username}` })).toBeVisible();
+  await expect(page.getByTestId("portfolio-summary")).toContainText("$10,000.00");
+
+  await openAccountMenu(page, isMobile);
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await openAccountMenu(page, isMobile);
+  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login\?next=%2Fdashboard|\/login\?next=\/dashboard/);
+  await waitForHydration(page);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill("not my password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "do not match an account" })).toBeVisible();
+
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { name: `Hello, ${user.username}` })).toBeVisible();
+});
+
+test("a guest turns into a real account and keeps the portfolio", async ({ page }) => {
+  const user = uniqueUser("grace");
+  await page.goto("/login");
+  await waitForHydration(page);
+
+  await page.getByRole("button", { name: "Try it as a guest" }).click();
+
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("note")).toContainText("trying Papertrade as a guest");
+  await page.getByRole("link", { name: "create an account" }).click();
+  await expect(page.getByRole("heading", { name: "Keep your portfolio" })).toBeVisible();
+  await waitForHydration(page);
+
+  const keep = page.locator(".settings-card").filter({ hasText: "Keep your portfolio" });
+  await keep.getByLabel("Email").fill(user.email);
+  await keep.getByLabel("Username").fill(user.username);
+  await keep.getByLabel("Password").fill(PASSWORD);
+  await keep.getByRole("button", { name: "Create my account" }).click();
+
+  await expect(page.getByText("Signed in with: Email and password")).toBeVisible();
+  await page.goto("/dashboard");
+  await expect(page.getByRole("note")).toHaveCount(0);
+  await expect(page.getByTestId("portfolio-summary")).toContainText("$10,000.00");
+});
