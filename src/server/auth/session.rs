@@ -45,7 +45,7 @@ pub async fn log_in(session: &mut AuthSession, user: &SessionUser) -> Result<(),
     // (a second login, a guest upgrade, a refresh) so no earlier id stays valid.
     session.session.cycle_id().await.map_err(internal)?;
     session.session.insert(LOGGED_IN_AT, chrono::Utc::now().timestamp()).await.map_err(internal)?;
-    if let Err(error) = crate::server::repo::users::record_login(&session.backend.pool(), user.id).await {
+    if let Err(error) = crate::server::repo::users::record_login(session.backend.pool(), user.id).await {
         tracing::warn!(%error, "could not record the login time");
     }
     Ok(())
