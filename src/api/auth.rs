@@ -33,7 +33,7 @@ pub async fn current_user() -> Result<Option<Viewer>, AppError> {
     async move {
         let state = AppState::from_context()?;
         let mut auth = session::from_request().await?;
-        Ok(session::current_user(&mut auth, &state.config).await?.map(viewer))
+        Ok(session::current_user(&mut auth, &state.config).await?.map(|user| user.viewer))
     }
     .await
     .map_err(respond)
@@ -181,16 +181,4 @@ pub async fn delete_account(confirmation: String) -> Result<(), AppError> {
     }
     .await
     .map_err(respond)
-}
-
-#[cfg(feature = "ssr")]
-fn viewer(user: crate::server::auth::backend::SessionUser) -> Viewer {
-    Viewer {
-        id: user.id,
-        username: user.username,
-        email: user.email,
-        provider: user.provider,
-        avatar_url: user.avatar_url,
-        has_password: user.has_password,
-    }
 }

@@ -1,6 +1,7 @@
 //! The axum-login backend: turns credentials into a user, and a session's user id back into one.
 
 use super::password::Passwords;
+use crate::api::auth::Viewer;
 use crate::domain::{AuthProvider, Email};
 use crate::server::repo::users::{self, UserRow};
 use axum_login::{AuthUser, AuthnBackend, UserId};
@@ -9,18 +10,20 @@ use std::fmt;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-/// The signed-in user as a session sees them.
+/// The signed-in user as a session sees them: what the interface may know (a [`Viewer`]) plus
+/// the hash that ties sessions to the current password.
 #[derive(Clone)]
 pub struct SessionUser {
-    pub id: Uuid,
-    pub username: String,
-    pub email: Option<String>,
-    pub provider: AuthProvider,
-    pub avatar_url: Option<String>,
-    pub has_password: bool,
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub viewer: Viewer,
     /// Sessions remember this; when it changes (a new password), every other session ends.
     auth_hash: Vec<u8>,
+}
+
+impl std::ops::Deref for SessionUser {
+    type Target = Viewer;
+    fn deref(&self) -> &Viewer {
+        &self.viewer
+    }
 }
 
 impl fmt::Debug for SessionUser {
@@ -42,10 +45,6 @@ impl AuthUser for SessionUser {
 }
 
 impl SessionUser {
-    pub fn is_guest(&self) -> bool {
-        self.provider == AuthProvider::Guest
-    }
-
     fn from_row(row: UserRow) -> SessionUser {
         let provider = match row.provider.as_str() {
             "google" => AuthProvider::Google,
@@ -55,16 +54,15 @@ impl SessionUser {
         };
         // The password hash when there is one; otherwise the (unchanging) id.
         let auth_hash = row.password_hash.as_deref().unwrap_or(&row.id.to_string()).as_bytes().to_vec();
-        SessionUser {
+        let viewer = Viewer {
             id: row.id,
             username: row.username,
             email: row.email,
             provider,
             avatar_url: row.avatar_url,
             has_password: row.password_hash.is_some(),
-            created_at: row.created_at,
-            auth_hash,
-        }
+        };
+        SessionUser { viewer, auth_hash }
     }
 }
 

@@ -25,7 +25,6 @@ pub struct UserRow {
     pub provider: String,
     pub avatar_url: Option<String>,
     pub password_hash: Option<String>,
-    pub created_at: DateTime<Utc>,
 }
 
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
@@ -54,7 +53,7 @@ pub async fn exists(conn: &mut PgConnection, id: Uuid) -> Result<bool, sqlx::Err
 /// An active user by id.
 pub async fn find(pool: &PgPool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, username, email, provider, avatar_url, password_hash, created_at
+        "SELECT id, username, email, provider, avatar_url, password_hash
          FROM users WHERE id = $1 AND is_active",
     )
     .bind(id)
