@@ -119,11 +119,9 @@ pub async fn start_guest(next: Option<String>) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "upgrade_guest")]
 pub async fn upgrade_guest(email: String, username: String, password: String) -> Result<(), AppError> {
     use crate::server::auth::{accounts, backend::Credentials, session};
-    use crate::server::{error::respond, state::AppState};
+    use crate::server::error::respond;
     async move {
-        let state = AppState::from_context()?;
-        let mut auth = session::from_request().await?;
-        let user = session::require_user(&mut auth, &state.config).await?;
+        let (state, mut auth, user) = session::signed_in().await?;
         let form = accounts::SignUp { email: &email, username: &username, password: &password };
         accounts::upgrade_guest(&state, &user, form).await?;
         session::authenticate_and_log_in(&mut auth, Credentials::Proven(user.id)).await?;
@@ -138,11 +136,9 @@ pub async fn upgrade_guest(email: String, username: String, password: String) ->
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     use crate::server::auth::{accounts, backend::Credentials, session};
-    use crate::server::{error::respond, state::AppState};
+    use crate::server::error::respond;
     async move {
-        let state = AppState::from_context()?;
-        let mut auth = session::from_request().await?;
-        let user = session::require_user(&mut auth, &state.config).await?;
+        let (state, mut auth, user) = session::signed_in().await?;
         accounts::change_password(&state, &user, &current_password, &new_password).await?;
         session::authenticate_and_log_in(&mut auth, Credentials::Proven(user.id)).await?;
         Ok(())
@@ -154,11 +150,9 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 #[server(prefix = "/api", endpoint = "update_profile")]
 pub async fn update_profile(username: String, avatar_url: String) -> Result<(), AppError> {
     use crate::server::auth::{accounts, session};
-    use crate::server::{error::respond, state::AppState};
+    use crate::server::error::respond;
     async move {
-        let state = AppState::from_context()?;
-        let mut auth = session::from_request().await?;
-        let user = session::require_user(&mut auth, &state.config).await?;
+        let (state, _, user) = session::signed_in().await?;
         accounts::update_profile(&state, &user, &username, &avatar_url).await
     }
     .await
@@ -169,11 +163,9 @@ pub async fn update_profile(username: String, avatar_url: String) -> Result<(), 
 #[server(prefix = "/api", endpoint = "delete_account")]
 pub async fn delete_account(confirmation: String) -> Result<(), AppError> {
     use crate::server::auth::{accounts, session};
-    use crate::server::{error::respond, state::AppState};
+    use crate::server::error::respond;
     async move {
-        let state = AppState::from_context()?;
-        let mut auth = session::from_request().await?;
-        let user = session::require_user(&mut auth, &state.config).await?;
+        let (state, mut auth, user) = session::signed_in().await?;
         accounts::delete_account(&state, &user, &confirmation).await?;
         let _ = auth.logout().await;
         leptos_axum::redirect("/");

@@ -23,11 +23,9 @@ pub struct PortfolioOverview {
 /// The caller's own active portfolio; 401 when signed out.
 #[server(prefix = "/api", endpoint = "my_portfolio")]
 pub async fn my_portfolio() -> Result<PortfolioOverview, AppError> {
-    use crate::server::{auth::session, error::respond, repo::portfolios, state::AppState};
+    use crate::server::{auth::session, error::respond, repo::portfolios};
     async move {
-        let state = AppState::from_context()?;
-        let mut auth = session::from_request().await?;
-        let user = session::require_user(&mut auth, &state.config).await?;
+        let (state, _, user) = session::signed_in().await?;
         portfolios::overview(&state.pool, user.id).await?.ok_or_else(|| AppError::NotFound("your portfolio".into()))
     }
     .await

@@ -5,6 +5,7 @@ use super::backend::{Backend, Credentials, SessionUser};
 use super::password::Passwords;
 use crate::api::AppError;
 use crate::server::config::Config;
+use crate::server::state::AppState;
 use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder};
 use sqlx::PgPool;
 use tower_sessions::cookie::SameSite;
@@ -78,6 +79,15 @@ pub async fn current_user(session: &mut AuthSession, config: &Config) -> Result<
 /// The signed-in user, or 401.
 pub async fn require_user(session: &mut AuthSession, config: &Config) -> Result<SessionUser, AppError> {
     current_user(session, config).await?.ok_or(AppError::Unauthorized)
+}
+
+/// For server functions that act on the caller's own data: the state, the request's session,
+/// and its signed-in user — or 401.
+pub async fn signed_in() -> Result<(AppState, AuthSession, SessionUser), AppError> {
+    let state = AppState::from_context()?;
+    let mut auth = from_request().await?;
+    let user = require_user(&mut auth, &state.config).await?;
+    Ok((state, auth, user))
 }
 
 fn internal(error: impl std::fmt::Display) -> AppError {
