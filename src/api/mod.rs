@@ -8,5 +8,6 @@ pub mod auth;
 pub mod error;
 pub mod platform;
 pub mod portfolio;
+pub mod providers;
 
 pub use error::AppError;

@@ -14,6 +14,24 @@ pub enum AuthProvider {
 }
 
 impl AuthProvider {
+    /// The providers someone can sign in with through OAuth.
+    pub const OAUTH: [AuthProvider; 2] = [AuthProvider::Google, AuthProvider::Github];
+
+    /// An OAuth provider by the name used in its routes (`/auth/google`) and in the database.
+    pub fn oauth_from_str(name: &str) -> Option<AuthProvider> {
+        AuthProvider::OAUTH.into_iter().find(|provider| provider.as_str() == name)
+    }
+
+    /// The name people know it by.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthProvider::Local => "Email and password",
+            AuthProvider::Google => "Google",
+            AuthProvider::Github => "GitHub",
+            AuthProvider::Guest => "Guest",
+        }
+    }
+
     /// The value stored in `users.provider`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -3,7 +3,11 @@
 //! A missing or bad value stops the program with one message that names the variable.
 //! Secrets never appear in `Debug` output or logs.
 
-use crate::domain::Money;
+mod oauth;
+
+pub use oauth::OAuthProvider;
+
+use crate::domain::{AuthProvider, Money};
 use leptos::config::LeptosOptions;
 use sqlx::postgres::PgConnectOptions;
 use std::net::{IpAddr, SocketAddr};
@@ -28,6 +32,10 @@ pub struct Config {
     /// Sign-up, log-in and guest creation per client IP: a burst, then one more every `refill`.
     pub auth_rate_burst: u32,
     pub auth_rate_refill: Duration,
+    /// Google sign-in, when `GOOGLE_CLIENT_ID` and `GOOGLE_CLIENT_SECRET` are set.
+    pub google: Option<OAuthProvider>,
+    /// GitHub sign-in, when `GITHUB_CLIENT_ID` and `GITHUB_CLIENT_SECRET` are set.
+    pub github: Option<OAuthProvider>,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -109,7 +117,18 @@ impl Config {
                 in_range(parse(&lookup, "AUTH_RATE_LIMIT_REFILL_SECS", "6", "a whole number of seconds")?, 1..=3600)
                     .map_err(|problem| ConfigError { var: "AUTH_RATE_LIMIT_REFILL_SECS", problem })?,
             ),
+            google: oauth::google(&lookup)?,
+            github: oauth::github(&lookup)?,
         })
+    }
+
+    /// The settings of an OAuth provider, when it is configured.
+    pub fn oauth(&self, provider: AuthProvider) -> Option<&OAuthProvider> {
+        match provider {
+            AuthProvider::Google => self.google.as_ref(),
+            AuthProvider::Github => self.github.as_ref(),
+            AuthProvider::Local | AuthProvider::Guest => None,
+        }
     }
 
     pub fn socket_addr(&self) -> SocketAddr {
@@ -246,6 +265,21 @@ mod tests {
         let error = config_from(&[("DATABASE_URL", "mysql://app:hunter2@db/x")]).unwrap_err();
         assert_eq!(error.var, "DATABASE_URL");
         assert!(!error.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn oauth_providers_need_both_id_and_secret() {
+        let none = config_from(&[URL]).unwrap();
+        assert!(none.google.is_none() && none.github.is_none());
+        let google = config_from(&[URL, ("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "shh-google")]).unwrap();
+        let settings = google.oauth(AuthProvider::Google).expect("google is configured");
+        assert_eq!(settings.token_url, "https://oauth2.googleapis.com/token");
+        assert!(google.github.is_none());
+        assert!(!format!("{google:?}").contains("shh-google"), "the client secret is redacted");
+        assert_eq!(config_from(&[URL, ("GITHUB_CLIENT_ID", "id")]).unwrap_err().var, "GITHUB_CLIENT_SECRET");
+        assert_eq!(config_from(&[URL, ("GOOGLE_CLIENT_SECRET", "s")]).unwrap_err().var, "GOOGLE_CLIENT_ID");
+        let bad_url = [URL, ("GITHUB_CLIENT_ID", "i"), ("GITHUB_CLIENT_SECRET", "s"), ("GITHUB_API_URL", "ftp://x")];
+        assert_eq!(config_from(&bad_url).unwrap_err().var, "GITHUB_API_URL");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! transaction, so a second run finds the demo user and changes nothing.
 
 use super::auth::password::Passwords;
-use super::repo::{holdings, notifications, portfolios, trades, users};
+use super::repo::{holdings, identities, notifications, portfolios, trades, users};
 use crate::domain::portfolio::Position;
 use crate::domain::{AuthProvider, Email, Money, Shares, Side, Symbol, Username};
 use anyhow::{bail, Context};
@@ -181,6 +181,10 @@ pub async fn seed(pool: &PgPool, passwords: &Passwords, starting_cash: Money) ->
             },
         )
         .await?;
+        if let Some(provider_id) = account.provider_id {
+            let email = email.as_ref().map(Email::as_str);
+            identities::insert(&mut tx, account.user_id, account.provider, provider_id, email).await?;
+        }
 
         let ledger = replay(account.trades, starting_cash)
             .with_context(|| format!("seed trades of {} do not add up", account.username))?;

@@ -20,6 +20,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub passwords: Passwords,
     pub rate_limits: RateLimits,
+    /// For OAuth token exchanges and profile requests: no redirects, short timeout.
+    pub oauth_http: reqwest::Client,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
             pool,
             passwords: Passwords::new(PASSWORD_HASHING_CONCURRENCY),
             rate_limits: RateLimits::new(&config),
+            oauth_http: super::auth::oauth::http_client(),
             config: Arc::new(config),
         }
     }

@@ -6,9 +6,9 @@ use papertrade::api::portfolio::PortfolioOverview;
 use papertrade::api::AppError;
 use papertrade::domain::AuthProvider;
 
-const PASSWORD: &str = "correct horse battery";
+pub const PASSWORD: &str = "correct horse battery";
 
-async fn sign_up(app: &TestApp, client: &reqwest::Client, email: &str, username: &str) -> reqwest::Response {
+pub async fn sign_up(app: &TestApp, client: &reqwest::Client, email: &str, username: &str) -> reqwest::Response {
     let response =
         app.call_as(client, "sign_up", &[("email", email), ("username", username), ("password", PASSWORD)]).await;
     assert!(response.status().is_success(), "sign-up answered {}", response.status());
@@ -19,7 +19,7 @@ async fn log_in(app: &TestApp, client: &reqwest::Client, email: &str, password: 
     app.call_as(client, "log_in", &[("email", email), ("password", password)]).await
 }
 
-async fn viewer(app: &TestApp, client: &reqwest::Client) -> Option<Viewer> {
+pub async fn viewer(app: &TestApp, client: &reqwest::Client) -> Option<Viewer> {
     app.call_as(client, "current_user", &[]).await.json().await.unwrap()
 }
 

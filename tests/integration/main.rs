@@ -6,8 +6,10 @@
 
 mod auth;
 mod cli;
+mod fake_provider;
 mod harness;
 mod health;
+mod oauth;
 mod pages;
 mod schema;
 mod seed;

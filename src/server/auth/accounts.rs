@@ -3,7 +3,7 @@
 
 use super::backend::SessionUser;
 use crate::api::AppError;
-use crate::domain::{AuthProvider, Email, NewPassword, Username};
+use crate::domain::{AuthProvider, Email, Money, NewPassword, Username};
 use crate::server::repo::{portfolios, users};
 use crate::server::state::AppState;
 use std::fmt::Display;
@@ -52,7 +52,6 @@ async fn create(
     password_hash: Option<&str>,
 ) -> Result<Uuid, AppError> {
     let id = Uuid::new_v4();
-    let mut tx = state.pool.begin().await?;
     let user = users::NewUser {
         id,
         email,
@@ -63,11 +62,20 @@ async fn create(
         provider_id: None,
         avatar_url: None,
     };
-    users::insert(&mut tx, &user).await.map_err(taken)?;
-    let cash = state.config.starting_cash;
-    portfolios::insert(&mut tx, Uuid::new_v4(), id, cash, cash).await?;
+    let mut tx = state.pool.begin().await?;
+    insert_with_portfolio(&mut tx, &user, state.config.starting_cash).await.map_err(taken)?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Inserts a user and their first portfolio, funded with `starting_cash`.
+pub(super) async fn insert_with_portfolio(
+    conn: &mut sqlx::PgConnection,
+    user: &users::NewUser<'_>,
+    starting_cash: Money,
+) -> Result<(), sqlx::Error> {
+    users::insert(conn, user).await?;
+    portfolios::insert(conn, Uuid::new_v4(), user.id, starting_cash, starting_cash).await
 }
 
 /// Gives a guest an email and password; the id, and so the portfolio, stays.

@@ -3,5 +3,6 @@
 
 pub mod accounts;
 pub mod backend;
+pub mod oauth;
 pub mod password;
 pub mod session;

@@ -2,7 +2,9 @@
 
 mod auth_routes;
 mod health;
+mod oauth_routes;
 pub mod origin;
+mod plain_page;
 pub mod rate_limit;
 mod request_id;
 
@@ -13,6 +15,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+pub use plain_page::{not_found_page, plain_page};
 use std::future::Future;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
@@ -26,6 +29,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/auth/logout", post(auth_routes::logout))
         .route("/auth/refresh", post(auth_routes::refresh))
+        .route("/auth/{provider}", get(oauth_routes::start))
+        .route("/auth/{provider}/callback", get(oauth_routes::callback))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -2,6 +2,7 @@
 //! compose them into one atomic unit; none of them decides business rules.
 
 pub mod holdings;
+pub mod identities;
 pub mod notifications;
 pub mod portfolios;
 pub mod stats;

@@ -72,6 +72,44 @@ pub async fn credentials_by_email(pool: &PgPool, email: &Email) -> Result<Option
     .await
 }
 
+/// An active local account with this email.
+pub async fn local_account_by_email(conn: &mut PgConnection, email: &Email) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE provider = 'local' AND email = $1 AND is_active")
+        .bind(email.as_str())
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn username_taken(conn: &mut PgConnection, username: &Username) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))")
+        .bind(username.as_str())
+        .fetch_one(conn)
+        .await
+}
+
+/// Turns a guest into an account that signs in with `provider`, keeping the id (and portfolio).
+pub async fn guest_joins_provider(
+    conn: &mut PgConnection,
+    id: Uuid,
+    provider: AuthProvider,
+    provider_id: &str,
+    email: Option<&Email>,
+    email_verified: bool,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE users SET provider = $2, provider_id = $3, email = $4, email_verified = $5
+         WHERE id = $1 AND provider = 'guest'",
+    )
+    .bind(id)
+    .bind(provider.as_str())
+    .bind(provider_id)
+    .bind(email.map(Email::as_str))
+    .bind(email_verified)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
 /// The stored password hash of a local account, by email.
 pub async fn password_hash_by_email(conn: &mut PgConnection, email: &Email) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT password_hash FROM users WHERE provider = 'local' AND email = $1")

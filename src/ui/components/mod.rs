@@ -4,4 +4,5 @@ pub mod app_frame;
 pub mod form;
 pub mod logo;
 pub mod position_calculator;
+pub mod provider_buttons;
 pub mod viewer;

@@ -1,7 +1,10 @@
-//! Account settings: profile, keeping a guest portfolio, password, and deleting the account.
+//! Account settings: profile, keeping a guest portfolio, connected sign-ins, password, and
+//! deleting the account.
 
 use crate::api::auth::{ChangePassword, DeleteAccount, UpdateProfile, UpgradeGuest, Viewer};
+use crate::api::providers::connected_providers;
 use crate::ui::components::form::{last_error, FormError, TextField};
+use crate::ui::components::provider_buttons::provider_start_href;
 use crate::ui::components::viewer::{refresh_viewer_after, RequireUser};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,12 +20,7 @@ pub fn AccountPage() -> impl IntoView {
 
 #[component]
 fn Settings(viewer: Viewer) -> impl IntoView {
-    let provider = match viewer.provider {
-        crate::domain::AuthProvider::Local => "Email and password",
-        crate::domain::AuthProvider::Google => "Google",
-        crate::domain::AuthProvider::Github => "GitHub",
-        crate::domain::AuthProvider::Guest => "Guest (no sign-in yet)",
-    };
+    let provider = if viewer.is_guest() { "Guest (no sign-in yet)" } else { viewer.provider.label() };
     view! {
         <section class="container page narrow-page">
             <h1>"Account"</h1>
@@ -30,6 +28,7 @@ fn Settings(viewer: Viewer) -> impl IntoView {
                 {viewer.email.clone().map(|email| view! { " as " <strong>{email}</strong> })}
             </p>
             {viewer.is_guest().then(|| view! { <UpgradeGuestForm username=viewer.username.clone() /> })}
+            <ConnectedSignIns is_guest=viewer.is_guest() />
             <ProfileForm viewer=viewer.clone() />
             {viewer.has_password.then(|| view! { <PasswordForm /> })}
             <DeleteForm username=viewer.username.clone() />
@@ -55,6 +54,45 @@ fn UpgradeGuestForm(username: String) -> impl IntoView {
                 <button class="button primary" type="submit" disabled=move || upgrade.pending().get()>"Create my account"</button>
             </ActionForm>
         </div>
+    }
+}
+
+/// Google and GitHub: connected (since when), or a link to connect. A guest who connects one
+/// keeps their portfolio.
+#[component]
+fn ConnectedSignIns(is_guest: bool) -> impl IntoView {
+    let connections = Resource::new(|| (), |_| connected_providers());
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading connected sign-ins…"</p> }>
+            {move || Suspend::new(async move {
+                let connections = connections.await.unwrap_or_default();
+                (!connections.is_empty()).then(|| view! {
+                    <div class="card settings-card">
+                        <h2>"Connected sign-ins"</h2>
+                        <p class="muted">{if is_guest {
+                            "Or connect one of these to keep your portfolio and sign in with it."
+                        } else {
+                            "Sign in to this account with any of these."
+                        }}</p>
+                        <ul class="connections">
+                            {connections.into_iter().map(|connection| {
+                                let name = connection.provider.label();
+                                let status = match &connection.connected_on {
+                                    Some(day) => view! { <span class="connected">"✓ Connected on " {day.clone()}</span> }.into_any(),
+                                    None => view! {
+                                        <a class="button secondary small" rel="external"
+                                            href=provider_start_href(connection.provider, "/account")>
+                                            {format!("Connect {name}")}
+                                        </a>
+                                    }.into_any(),
+                                };
+                                view! { <li><strong>{name}</strong>{status}</li> }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                })
+            })}
+        </Transition>
     }
 }
 

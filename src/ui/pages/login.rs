@@ -2,6 +2,7 @@
 
 use crate::api::auth::{LogIn, StartGuest};
 use crate::ui::components::form::{last_error, FormError, TextField};
+use crate::ui::components::provider_buttons::ProviderButtons;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -18,6 +19,7 @@ pub fn LoginPage() -> impl IntoView {
             <div class="card auth-card">
                 <h1>"Welcome back"</h1>
                 <p class="muted">"Log in to pick up where you left off."</p>
+                <ProviderButtons next=Signal::derive(next) />
                 <ActionForm action=log_in attr:class="stack" attr:novalidate=true>
                     <input type="hidden" name="next" value=next />
                     <TextField name="email" label="Email" kind="email" autocomplete="email" error />

@@ -2,6 +2,7 @@
 
 use crate::api::auth::SignUp;
 use crate::ui::components::form::{last_error, FormError, TextField};
+use crate::ui::components::provider_buttons::ProviderButtons;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -17,6 +18,7 @@ pub fn SignupPage() -> impl IntoView {
             <div class="card auth-card">
                 <h1>"Create your account"</h1>
                 <p class="muted">"Start with $10,000 of virtual cash. Free, and no card needed."</p>
+                <ProviderButtons next=Signal::derive(next) />
                 <ActionForm action=sign_up attr:class="stack" attr:novalidate=true>
                     <input type="hidden" name="next" value=next />
                     <TextField name="email" label="Email" kind="email" autocomplete="email" error />

@@ -1,0 +1,50 @@
+//! Google and GitHub sign-in as the interface sees it: which providers this server offers, and
+//! which the signed-in account has connected. The flows themselves are plain routes under `/auth`.
+
+use crate::domain::AuthProvider;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+
+/// One provider on the settings page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderConnection {
+    pub provider: AuthProvider,
+    /// This server has the provider set up, so it can be connected.
+    pub available: bool,
+    /// The day it was connected (YYYY-MM-DD), when it is.
+    pub connected_on: Option<String>,
+}
+
+/// The providers this server is set up for; the log-in page shows a button for each.
+#[server(prefix = "/api", endpoint = "sign_in_providers")]
+pub async fn sign_in_providers() -> Result<Vec<AuthProvider>, AppError> {
+    use crate::server::{error::respond, state::AppState};
+    let state = AppState::from_context().map_err(respond)?;
+    Ok(AuthProvider::OAUTH.into_iter().filter(|provider| state.config.oauth(*provider).is_some()).collect())
+}
+
+/// The signed-in account's providers: connected ones with their date, and those it could connect.
+#[server(prefix = "/api", endpoint = "connected_providers")]
+pub async fn connected_providers() -> Result<Vec<ProviderConnection>, AppError> {
+    use crate::server::{auth::session, error::respond, repo::identities};
+    async move {
+        let (state, _, user) = session::signed_in().await?;
+        let connected = identities::connected(&state.pool, user.id).await?;
+        Ok(AuthProvider::OAUTH
+            .into_iter()
+            .map(|provider| ProviderConnection {
+                provider,
+                available: state.config.oauth(provider).is_some(),
+                connected_on: connected
+                    .iter()
+                    .find(|(name, _)| name == provider.as_str())
+                    .map(|(_, since)| since.format("%Y-%m-%d").to_string()),
+            })
+            .filter(|connection| connection.available || connection.connected_on.is_some())
+            .collect())
+    }
+    .await
+    .map_err(respond)
+}
