@@ -6,6 +6,7 @@ cd "$ROOT"
 
 [ -n "${TEST_DATABASE_URL:-}" ] || fail "TEST_DATABASE_URL is not set"
 port="${E2E_PORT:-3123}"
+oauth_port="${E2E_OAUTH_PORT:-3124}"
 db="pt_e2e_$(date +%s)_$$"
 admin_url="${TEST_DATABASE_URL%/*}/postgres"
 psql_admin() { psql "$admin_url" -qtAc "$1" >/dev/null; }
@@ -13,11 +14,30 @@ psql_admin() { psql "$admin_url" -qtAc "$1" >/dev/null; }
 psql_admin "CREATE DATABASE $db"
 log="$LOG_DIR/e2e-server.log"
 server_pid=""
+oauth_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$oauth_pid" ] && kill "$oauth_pid" 2>/dev/null && wait "$oauth_pid" 2>/dev/null
   psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
 }
 trap cleanup EXIT
+
+# A real OpenID Connect server process stands in for Google (npm oauth2-mock-server).
+node end2end/oauth-provider.mjs "$oauth_port" >"$LOG_DIR/e2e-oauth.log" 2>&1 &
+oauth_pid=$!
+wait_for() {
+  local url="$1" pid="$2" log="$3"
+  for _ in $(seq 1 100); do
+    curl -fsS "$url" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$log" >&2; fail "a process exited during start-up (see $log)"; }
+    sleep 0.1
+  done
+  fail "$url did not answer within 10 s"
+}
+wait_for "http://127.0.0.1:$oauth_port/.well-known/openid-configuration" "$oauth_pid" "$LOG_DIR/e2e-oauth.log"
+oauth="http://127.0.0.1:$oauth_port"
+export GOOGLE_CLIENT_ID=papertrade-e2e GOOGLE_CLIENT_SECRET=e2e-secret GOOGLE_AUTH_URL="$oauth/authorize" \
+  GOOGLE_TOKEN_URL="$oauth/token" GOOGLE_USERINFO_URL="$oauth/userinfo"
 
 # Every test signs in from 127.0.0.1; a roomy limit keeps the per-IP rate limit out of the way.
 export DATABASE_URL="${TEST_DATABASE_URL%/*}/$db" LEPTOS_SITE_ROOT="$(site_root)" PORT="$port" HOST=127.0.0.1 \
@@ -26,11 +46,7 @@ export DATABASE_URL="${TEST_DATABASE_URL%/*}/$db" LEPTOS_SITE_ROOT="$(site_root)
 "$(server_binary)" seed-db >/dev/null
 "$(server_binary)" serve >"$log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { tail -n 20 "$log" >&2; fail "the server exited during start-up"; }
-  sleep 0.1
-done
+wait_for "http://127.0.0.1:$port/readyz" "$server_pid" "$log"
 
 step "running the Playwright suite (desktop and phone viewports)…"
 (cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" npx playwright test)

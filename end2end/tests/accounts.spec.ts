@@ -80,3 +80,39 @@ test("a guest turns into a real account and keeps the portfolio", async ({ page 
   await expect(page.getByRole("note")).toHaveCount(0);
   await expect(page.getByTestId("portfolio-summary")).toContainText("$10,000.00");
 });
+
+test("sign in with Google through a real OpenID Connect server and land on the dashboard", async ({
+  page,
+  isMobile,
+}) => {
+  await page.goto("/login?next=/dashboard");
+  await waitForHydration(page);
+
+  await page.getByRole("link", { name: "Continue with Google" }).click();
+
+  // Papertrade → the provider's /authorize (PKCE, state) → back to /auth/google/callback → dashboard.
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { name: /^Hello, Grace/ })).toBeVisible();
+  await expect(page.getByTestId("portfolio-summary")).toContainText("$10,000.00");
+
+  await page.goto("/account");
+  await expect(page.getByText("Signed in with: Google")).toBeVisible();
+  await expect(page.locator(".connections")).toContainText("Connected on");
+  await openAccountMenu(page, isMobile);
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test("a guest keeps the portfolio by connecting Google", async ({ page }) => {
+  await page.goto("/login");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Try it as a guest" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/account");
+
+  await page.getByRole("link", { name: "Connect Google" }).click();
+
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByText("Signed in with: Google")).toBeVisible();
+  await expect(page.locator(".connections")).toContainText("Connected on");
+});
