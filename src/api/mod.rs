@@ -6,8 +6,10 @@
 
 pub mod auth;
 pub mod error;
+pub mod market;
 pub mod platform;
 pub mod portfolio;
 pub mod providers;
+pub mod trading;
 
 pub use error::AppError;

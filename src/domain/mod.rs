@@ -34,17 +34,22 @@ macro_rules! string_newtype {
 
 pub mod account;
 pub mod email;
+pub mod market_hours;
 pub mod money;
 pub mod number;
+pub mod order;
 pub mod password;
 pub mod portfolio;
+pub mod quote;
 pub mod redirect;
 pub mod shares;
 pub mod symbol;
 pub mod username;
+pub mod valuation;
 
 pub use account::{AuthProvider, Side};
 pub use email::Email;
+pub use market_hours::MarketHours;
 pub use money::Money;
 pub use password::NewPassword;
 pub use shares::Shares;

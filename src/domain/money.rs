@@ -117,6 +117,16 @@ impl Money {
         (self.0 / price.0).floor().try_into().unwrap_or(i64::MAX)
     }
 
+    /// Formats a change with an explicit sign: `+$12.50`, `−$0.40`, `$0.00`.
+    pub fn to_signed_usd(self) -> String {
+        let magnitude = Money(self.0.abs()).to_usd();
+        match self.0.cmp(&Decimal::ZERO) {
+            std::cmp::Ordering::Greater => format!("+{magnitude}"),
+            std::cmp::Ordering::Less => format!("−{magnitude}"),
+            std::cmp::Ordering::Equal => magnitude,
+        }
+    }
+
     /// Formats for people: `$1,234.56`, `-$0.50`.
     pub fn to_usd(self) -> String {
         let cents = self.0.abs().round_dp(CENT_SCALE);

@@ -7,6 +7,7 @@ mod oauth;
 
 pub use oauth::OAuthProvider;
 
+use crate::domain::market_hours::MarketHours;
 use crate::domain::{AuthProvider, Money};
 use leptos::config::LeptosOptions;
 use sqlx::postgres::PgConnectOptions;
@@ -32,6 +33,8 @@ pub struct Config {
     /// Sign-up, log-in and guest creation per client IP: a burst, then one more every `refill`.
     pub auth_rate_burst: u32,
     pub auth_rate_refill: Duration,
+    /// When market orders execute: `always` (default) or `nyse` (regular New York session).
+    pub market_hours: MarketHours,
     /// Google sign-in, when `GOOGLE_CLIENT_ID` and `GOOGLE_CLIENT_SECRET` are set.
     pub google: Option<OAuthProvider>,
     /// GitHub sign-in, when `GITHUB_CLIENT_ID` and `GITHUB_CLIENT_SECRET` are set.
@@ -117,6 +120,9 @@ impl Config {
                 in_range(parse(&lookup, "AUTH_RATE_LIMIT_REFILL_SECS", "6", "a whole number of seconds")?, 1..=3600)
                     .map_err(|problem| ConfigError { var: "AUTH_RATE_LIMIT_REFILL_SECS", problem })?,
             ),
+            market_hours: parse_with(&lookup, "MARKET_HOURS", "always", |text| {
+                MarketHours::parse(text).ok_or_else(|| "should be always or nyse".to_owned())
+            })?,
             google: oauth::google(&lookup)?,
             github: oauth::github(&lookup)?,
         })

@@ -4,6 +4,7 @@
 use super::auth::password::Passwords;
 use super::config::Config;
 use super::http::rate_limit::RateLimits;
+use super::market::Market;
 use crate::api::AppError;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -22,6 +23,7 @@ pub struct AppState {
     pub rate_limits: RateLimits,
     /// For OAuth token exchanges and profile requests: no redirects, short timeout.
     pub oauth_http: reqwest::Client,
+    pub market: Market,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             passwords: Passwords::new(PASSWORD_HASHING_CONCURRENCY),
             rate_limits: RateLimits::new(&config),
             oauth_http: super::auth::oauth::http_client(),
+            market: Market::simulated(config.market_hours),
             config: Arc::new(config),
         }
     }

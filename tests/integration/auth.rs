@@ -2,7 +2,7 @@
 
 use crate::harness::{browser, session_cookie, session_set_cookie, TestApp};
 use papertrade::api::auth::Viewer;
-use papertrade::api::portfolio::PortfolioOverview;
+use papertrade::domain::valuation::PortfolioValue as PortfolioOverview;
 use papertrade::api::AppError;
 use papertrade::domain::AuthProvider;
 

@@ -21,3 +21,47 @@ pub async fn insert(
         .await?;
     Ok(())
 }
+
+/// The position in `symbol`, locked until the transaction ends.
+pub async fn lock(
+    conn: &mut PgConnection,
+    portfolio_id: Uuid,
+    symbol: &Symbol,
+) -> Result<Option<Position>, sqlx::Error> {
+    let row: Option<(i64, rust_decimal::Decimal)> =
+        sqlx::query_as("SELECT shares, average_price FROM holdings WHERE portfolio_id = $1 AND symbol = $2 FOR UPDATE")
+            .bind(portfolio_id)
+            .bind(symbol.as_str())
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(shares, average_price)| Position { shares, average_price }))
+}
+
+/// Stores the position after an order: updated, created, or removed when `None`.
+pub async fn save(
+    conn: &mut PgConnection,
+    portfolio_id: Uuid,
+    symbol: &Symbol,
+    position: Option<&Position>,
+) -> Result<(), sqlx::Error> {
+    let Some(position) = position else {
+        sqlx::query("DELETE FROM holdings WHERE portfolio_id = $1 AND symbol = $2")
+            .bind(portfolio_id)
+            .bind(symbol.as_str())
+            .execute(conn)
+            .await?;
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO holdings (portfolio_id, symbol, shares, average_price) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (portfolio_id, symbol) DO UPDATE
+         SET shares = EXCLUDED.shares, average_price = EXCLUDED.average_price",
+    )
+    .bind(portfolio_id)
+    .bind(symbol.as_str())
+    .bind(position.shares)
+    .bind(position.average_price)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

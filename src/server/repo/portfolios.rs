@@ -1,6 +1,5 @@
 //! The `portfolios` table.
 
-use crate::api::portfolio::{HoldingLine, PortfolioOverview};
 use crate::domain::Money;
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
@@ -24,9 +23,18 @@ pub async fn insert(
     Ok(())
 }
 
-/// The user's active portfolio with its holdings, largest position first.
+/// The stored state of a user's active portfolio, before valuation.
+pub struct StoredPortfolio {
+    pub id: Uuid,
+    pub cash: Money,
+    pub starting_cash: Money,
+    /// (symbol, shares, average price)
+    pub holdings: Vec<(String, i64, Decimal)>,
+}
+
+/// The user's active portfolio with its holdings.
 #[tracing::instrument(skip(pool))]
-pub async fn overview(pool: &sqlx::PgPool, user_id: Uuid) -> Result<Option<PortfolioOverview>, sqlx::Error> {
+pub async fn holdings_of_active(pool: &sqlx::PgPool, user_id: Uuid) -> Result<Option<StoredPortfolio>, sqlx::Error> {
     let portfolio: Option<(Uuid, Decimal, Decimal)> = sqlx::query_as(
         "SELECT id, cash_balance, starting_cash FROM portfolios WHERE user_id = $1 AND archived_at IS NULL",
     )
@@ -34,20 +42,41 @@ pub async fn overview(pool: &sqlx::PgPool, user_id: Uuid) -> Result<Option<Portf
     .fetch_optional(pool)
     .await?;
     let Some((id, cash, starting_cash)) = portfolio else { return Ok(None) };
-    let rows: Vec<(String, i64, Decimal)> = sqlx::query_as(
-        "SELECT symbol, shares, average_price FROM holdings WHERE portfolio_id = $1
-         ORDER BY shares * average_price DESC, symbol",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?;
-    let holdings = rows
-        .into_iter()
-        .map(|(symbol, shares, average)| HoldingLine { symbol, shares, average_cost: Money::from_decimal(average) })
-        .collect();
-    Ok(Some(PortfolioOverview {
+    let holdings = sqlx::query_as("SELECT symbol, shares, average_price FROM holdings WHERE portfolio_id = $1")
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+    Ok(Some(StoredPortfolio {
+        id,
         cash: Money::from_decimal(cash),
         starting_cash: Money::from_decimal(starting_cash),
         holdings,
     }))
+}
+
+/// The user's active portfolio id and cash, locked until the transaction ends. Orders lock the
+/// portfolio first and the holding second, always in that order, so they cannot deadlock.
+pub async fn lock_active(conn: &mut PgConnection, user_id: Uuid) -> Result<Option<(Uuid, Money)>, sqlx::Error> {
+    let row: Option<(Uuid, Decimal)> =
+        sqlx::query_as("SELECT id, cash_balance FROM portfolios WHERE user_id = $1 AND archived_at IS NULL FOR UPDATE")
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(id, cash)| (id, Money::from_decimal(cash))))
+}
+
+pub async fn active_id(conn: &mut PgConnection, user_id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM portfolios WHERE user_id = $1 AND archived_at IS NULL")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn set_cash(conn: &mut PgConnection, id: Uuid, cash: Money) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE portfolios SET cash_balance = $2 WHERE id = $1")
+        .bind(id)
+        .bind(cash.amount())
+        .execute(conn)
+        .await?;
+    Ok(())
 }

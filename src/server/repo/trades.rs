@@ -39,3 +39,33 @@ pub async fn insert(conn: &mut PgConnection, trade: &NewTrade<'_>) -> Result<Uui
     .fetch_one(conn)
     .await
 }
+
+/// A ledger row as the interface shows it.
+#[derive(sqlx::FromRow)]
+pub struct TradeRow {
+    pub id: Uuid,
+    pub symbol: String,
+    pub side: String,
+    pub quantity: i64,
+    pub price: rust_decimal::Decimal,
+    pub amount: rust_decimal::Decimal,
+    pub realized_pnl: Option<rust_decimal::Decimal>,
+    pub cash_after: rust_decimal::Decimal,
+    pub executed_at: DateTime<Utc>,
+}
+
+/// The execution an idempotency key already produced in this portfolio, if any.
+pub async fn by_idempotency_key(
+    conn: &mut PgConnection,
+    portfolio_id: Uuid,
+    key: Uuid,
+) -> Result<Option<TradeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at
+         FROM trades WHERE portfolio_id = $1 AND idempotency_key = $2",
+    )
+    .bind(portfolio_id)
+    .bind(key)
+    .fetch_optional(conn)
+    .await
+}

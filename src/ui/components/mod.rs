@@ -1,6 +1,7 @@
 //! Reusable pieces of the interface.
 
 pub mod app_frame;
+pub mod change;
 pub mod form;
 pub mod logo;
 pub mod position_calculator;

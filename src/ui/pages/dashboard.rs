@@ -1,11 +1,18 @@
-//! The signed-in home: cash and what the portfolio holds.
+//! The signed-in home: what the portfolio is worth, how it moved, and what it holds — refreshed
+//! every 5 seconds while the page is open.
 
 use crate::api::auth::Viewer;
-use crate::api::portfolio::{my_portfolio, PortfolioOverview};
+use crate::api::portfolio::my_portfolio;
+use crate::domain::valuation::PortfolioValue;
+use crate::ui::components::change::{Change, PercentChange};
 use crate::ui::components::viewer::RequireUser;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::sync::Arc;
+use std::time::Duration;
+
+/// How often open pages refresh prices.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -15,9 +22,19 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
+/// Calls `refetch` every [`REFRESH_EVERY`] while the component is mounted (browser only).
+pub fn refresh_periodically(refetch: impl Fn() + Clone + 'static) {
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(refetch.clone(), REFRESH_EVERY) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+}
+
 #[component]
 fn Dashboard(viewer: Viewer) -> impl IntoView {
     let overview = Resource::new(|| (), |()| my_portfolio());
+    refresh_periodically(move || overview.refetch());
     view! {
         <section class="container page">
             <h1>"Hello, " {viewer.username.clone()}</h1>
@@ -28,43 +45,76 @@ fn Dashboard(viewer: Viewer) -> impl IntoView {
                     " to keep this portfolio."
                 </p>
             })}
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Loading your portfolio…"</p> }>
+            <Transition fallback=|| view! { <p class="muted" role="status">"Loading your portfolio…"</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
                         Ok(overview) => view! { <Overview overview /> }.into_any(),
                         Err(_) => view! { <p role="alert">"Your portfolio could not be loaded. Reload to try again."</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
 
 #[component]
-fn Overview(overview: PortfolioOverview) -> impl IntoView {
-    let empty = overview.holdings.is_empty();
+fn Overview(overview: PortfolioValue) -> impl IntoView {
     view! {
         <dl class="figure-list" data-testid="portfolio-summary">
+            <div><dt>"Total value"</dt><dd class="figure-main">{overview.total_value.to_usd()}</dd></div>
             <div><dt>"Cash"</dt><dd>{overview.cash.to_usd()}</dd></div>
-            <div><dt>"Started with"</dt><dd>{overview.starting_cash.to_usd()}</dd></div>
-            <div><dt>"Holdings"</dt><dd>{overview.holdings.len()}</dd></div>
+            <div><dt>"Invested"</dt><dd>{overview.invested.to_usd()}</dd></div>
+            <div><dt>"Today"</dt><dd><Change amount=overview.day_change percent=overview.day_change_percent /></dd></div>
+            <div><dt>"Total return"</dt><dd><Change amount=overview.total_return percent=overview.total_return_percent /></dd></div>
         </dl>
         <h2 class="section-title">"Holdings"</h2>
-        {if empty {
-            view! { <p class="empty-state">"No holdings yet. Your cash is waiting for your first trade."</p> }.into_any()
-        } else {
-            view! {
-                <div class="table-wrap">
-                    <table class="data-table">
-                        <thead><tr><th scope="col">"Symbol"</th><th scope="col" class="num">"Shares"</th><th scope="col" class="num">"Average cost"</th></tr></thead>
-                        <tbody>
-                            {overview.holdings.into_iter().map(|line| view! {
-                                <tr><th scope="row">{line.symbol}</th><td class="num">{line.shares}</td><td class="num">{line.average_cost.to_usd()}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            }.into_any()
-        }}
+        <Holdings overview />
     }
+}
+
+#[component]
+fn Holdings(overview: PortfolioValue) -> impl IntoView {
+    if overview.holdings.is_empty() {
+        return view! {
+            <p class="empty-state">
+                "No holdings yet. Your cash is waiting for your first trade — "
+                <a href="/markets">"find a stock on the Markets page"</a>"."
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="table-wrap" role="region" aria-label="Holdings" tabindex="0">
+            <table class="data-table" data-testid="holdings">
+                <thead>
+                    <tr>
+                        <th scope="col">"Symbol"</th>
+                        <th scope="col" class="num">"Shares"</th>
+                        <th scope="col" class="num">"Avg cost"</th>
+                        <th scope="col" class="num">"Price"</th>
+                        <th scope="col" class="num">"Value"</th>
+                        <th scope="col" class="num">"Unrealized P&L"</th>
+                        <th scope="col" class="num">"Weight"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {overview.holdings.into_iter().map(|line| view! {
+                        <tr>
+                            <th scope="row">
+                                <a href=format!("/stocks/{}", line.symbol)>{line.symbol.clone()}</a>
+                                <span class="cell-note">{line.name}</span>
+                            </th>
+                            <td class="num">{line.shares}</td>
+                            <td class="num">{line.average_cost.to_usd()}</td>
+                            <td class="num">{line.last_price.to_usd()}</td>
+                            <td class="num">{line.market_value.to_usd()}</td>
+                            <td class="num"><Change amount=line.unrealized_pnl /><br /><PercentChange percent=line.unrealized_percent /></td>
+                            <td class="num">{format!("{}%", line.weight)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }

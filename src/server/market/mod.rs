@@ -1,0 +1,103 @@
+//! Market data: the universe of listings and their quotes behind one trait, [`QuoteSource`],
+//! with the built-in simulated market as the default implementation.
+
+pub mod simulated;
+mod universe;
+pub mod view;
+
+pub use universe::{Listing, Universe};
+
+use crate::domain::market_hours::MarketHours;
+use crate::domain::quote::{ChartRange, PricePoint, Quote};
+use crate::domain::Symbol;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MarketError {
+    #[error("{0} is not a symbol we list")]
+    UnknownSymbol(Symbol),
+    #[error("no price is available for {0} right now")]
+    Unavailable(Symbol),
+}
+
+/// Where prices come from. Implementations must be cheap to call often (cache if remote).
+#[async_trait::async_trait]
+pub trait QuoteSource: Send + Sync {
+    /// The latest quote of a listed symbol, with its as-of time.
+    async fn quote(&self, listing: &Listing, now: DateTime<Utc>) -> Result<Quote, MarketError>;
+
+    /// Prices over `range`, oldest first, ending at `now`.
+    async fn history(
+        &self,
+        listing: &Listing,
+        range: ChartRange,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<PricePoint>, MarketError>;
+}
+
+/// The simulated market: prices from [`simulated::price_at`], no network.
+pub struct SimulatedQuotes {
+    pub hours: MarketHours,
+}
+
+#[async_trait::async_trait]
+impl QuoteSource for SimulatedQuotes {
+    async fn quote(&self, listing: &Listing, now: DateTime<Utc>) -> Result<Quote, MarketError> {
+        Ok(Quote {
+            symbol: listing.symbol.clone(),
+            price: simulated::price_at(listing, now),
+            previous_close: simulated::price_at(listing, self.hours.previous_close(now)),
+            as_of: simulated::tick_start(now),
+        })
+    }
+
+    async fn history(
+        &self,
+        listing: &Listing,
+        range: ChartRange,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<PricePoint>, MarketError> {
+        Ok(range
+            .sample_times(now)
+            .into_iter()
+            .map(|at| PricePoint { at, price: simulated::price_at(listing, at) })
+            .collect())
+    }
+}
+
+/// What the rest of the server asks about the market: listings, quotes, and opening hours.
+#[derive(Clone)]
+pub struct Market {
+    pub universe: Arc<Universe>,
+    pub quotes: Arc<dyn QuoteSource>,
+    pub hours: MarketHours,
+}
+
+impl Market {
+    pub fn simulated(hours: MarketHours) -> Market {
+        Market { universe: Arc::new(Universe::builtin()), quotes: Arc::new(SimulatedQuotes { hours }), hours }
+    }
+
+    pub fn listing(&self, symbol: &Symbol) -> Result<&Listing, MarketError> {
+        self.universe.get(symbol).ok_or_else(|| MarketError::UnknownSymbol(symbol.clone()))
+    }
+
+    pub async fn quote(&self, symbol: &Symbol) -> Result<Quote, MarketError> {
+        self.quotes.quote(self.listing(symbol)?, Utc::now()).await
+    }
+
+    /// Quotes for many symbols; unknown or unavailable ones are left out.
+    pub async fn quotes<'a>(&self, symbols: impl IntoIterator<Item = &'a Symbol>) -> Vec<Quote> {
+        let now = Utc::now();
+        let mut quotes = Vec::new();
+        for symbol in symbols {
+            if let Some(listing) = self.universe.get(symbol) {
+                if let Ok(quote) = self.quotes.quote(listing, now).await {
+                    quotes.push(quote);
+                }
+            }
+        }
+        quotes
+    }
+}

@@ -1,0 +1,128 @@
+//! The buy/sell transaction. One PostgreSQL transaction per order: lock the portfolio row, then
+//! the holding row (always in that order), apply the pure order rules, write cash, holding and
+//! ledger row, commit. The `CHECK` constraints (cash ≥ 0, shares > 0) are the backstop.
+//! An idempotency key makes a retried order return the first execution instead of a second one.
+
+use crate::api::trading::OrderReceipt;
+use crate::api::AppError;
+use crate::domain::order::{fill, OrderRejection};
+use crate::domain::{Money, Shares, Side, Symbol};
+use crate::server::market::{Market, MarketError};
+use crate::server::repo::trades::TradeRow;
+use crate::server::repo::{holdings, portfolios, trades};
+use chrono::Utc;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// A market order, parsed.
+pub struct OrderTicket {
+    pub symbol: Symbol,
+    pub side: Side,
+    pub quantity: Shares,
+    pub idempotency_key: Uuid,
+}
+
+#[tracing::instrument(skip_all, fields(%user_id, symbol = %ticket.symbol, side = ticket.side.as_str()))]
+pub async fn place_order(
+    pool: &PgPool,
+    market: &Market,
+    user_id: Uuid,
+    ticket: &OrderTicket,
+) -> Result<OrderReceipt, AppError> {
+    if let Some(receipt) = earlier_execution(pool, user_id, ticket).await? {
+        return Ok(receipt);
+    }
+    let now = Utc::now();
+    if !market.hours.is_open(now) {
+        return Err(rejected(OrderRejection::MarketClosed { next_open: market.hours.next_open(now) }));
+    }
+    let quote = market.quote(&ticket.symbol).await.map_err(|error| match error {
+        MarketError::UnknownSymbol(symbol) => rejected(OrderRejection::UnknownSymbol(symbol.to_string())),
+        MarketError::Unavailable(_) => AppError::Unavailable,
+    })?;
+
+    let mut tx = pool.begin().await?;
+    let (portfolio_id, cash) =
+        portfolios::lock_active(&mut tx, user_id).await?.ok_or_else(|| AppError::NotFound("your portfolio".into()))?;
+    // Checked again under the lock: a concurrent retry with the same key may have just executed.
+    if let Some(row) = trades::by_idempotency_key(&mut tx, portfolio_id, ticket.idempotency_key).await? {
+        return replay(row, ticket);
+    }
+    let position = holdings::lock(&mut tx, portfolio_id, &ticket.symbol).await?;
+    let fill = fill(&ticket.symbol, cash, position, ticket.side, ticket.quantity, quote.price).map_err(rejected)?;
+    portfolios::set_cash(&mut tx, portfolio_id, fill.cash_after).await?;
+    holdings::save(&mut tx, portfolio_id, &ticket.symbol, fill.position_after.as_ref()).await?;
+    let trade = trades::NewTrade {
+        portfolio_id,
+        symbol: &ticket.symbol,
+        side: ticket.side,
+        quantity: ticket.quantity,
+        price: fill.price,
+        amount: fill.amount,
+        realized_pnl: fill.realized_pnl,
+        cash_after: fill.cash_after,
+        idempotency_key: ticket.idempotency_key,
+        executed_at: now,
+    };
+    let trade_id = trades::insert(&mut tx, &trade).await?;
+    tx.commit().await?;
+    tracing::info!(%trade_id, quantity = ticket.quantity.get(), price = %fill.price, "order executed");
+    Ok(OrderReceipt {
+        trade_id,
+        symbol: ticket.symbol.to_string(),
+        side: ticket.side,
+        quantity: ticket.quantity.get(),
+        price: fill.price,
+        amount: fill.amount,
+        cash_after: fill.cash_after,
+        realized_pnl: fill.realized_pnl,
+        executed_at: now,
+        replayed: false,
+    })
+}
+
+async fn earlier_execution(
+    pool: &PgPool,
+    user_id: Uuid,
+    ticket: &OrderTicket,
+) -> Result<Option<OrderReceipt>, AppError> {
+    let mut conn = pool.acquire().await?;
+    let Some(portfolio_id) = portfolios::active_id(&mut conn, user_id).await? else { return Ok(None) };
+    match trades::by_idempotency_key(&mut conn, portfolio_id, ticket.idempotency_key).await? {
+        Some(row) => replay(row, ticket).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The first execution of a retried order — unless the key was used for a different order.
+fn replay(row: TradeRow, ticket: &OrderTicket) -> Result<OrderReceipt, AppError> {
+    let side = if row.side == "sell" { Side::Sell } else { Side::Buy };
+    if row.symbol != ticket.symbol.as_str() || side != ticket.side || row.quantity != ticket.quantity.get() {
+        return Err(AppError::Conflict(
+            "this order was already submitted with different details; reload the page".into(),
+        ));
+    }
+    Ok(OrderReceipt {
+        trade_id: row.id,
+        symbol: row.symbol,
+        side,
+        quantity: row.quantity,
+        price: Money::from_decimal(row.price),
+        amount: Money::from_decimal(row.amount),
+        cash_after: Money::from_decimal(row.cash_after),
+        realized_pnl: row.realized_pnl.map(Money::from_decimal),
+        executed_at: row.executed_at,
+        replayed: true,
+    })
+}
+
+/// A rejection, attached to the form field a learner would change.
+pub fn rejected(rejection: OrderRejection) -> AppError {
+    match rejection {
+        OrderRejection::UnknownSymbol(_) => AppError::field("symbol", rejection),
+        OrderRejection::MarketClosed { .. } => {
+            AppError::Invalid(crate::api::error::sentence_case(&rejection.to_string()))
+        }
+        _ => AppError::field("quantity", rejection),
+    }
+}
