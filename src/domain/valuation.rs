@@ -66,7 +66,9 @@ pub fn value(cash: Money, starting_cash: Money, inputs: Vec<HoldingInput>) -> Po
                 unrealized_pnl: Money::from_decimal(value - cost),
                 unrealized_percent: Percent::of(value - cost, cost),
                 weight: Percent::of(value, total),
-                day_change: Money::from_decimal((h.price.amount() - h.previous_close.amount()) * Decimal::from(h.shares)),
+                day_change: Money::from_decimal(
+                    (h.price.amount() - h.previous_close.amount()) * Decimal::from(h.shares),
+                ),
                 average_cost: Money::from_decimal(h.average_price),
                 last_price: h.price,
                 symbol: h.symbol,
@@ -76,7 +78,8 @@ pub fn value(cash: Money, starting_cash: Money, inputs: Vec<HoldingInput>) -> Po
             }
         })
         .collect();
-    holdings.sort_by(|a, b| b.market_value.amount().cmp(&a.market_value.amount()).then_with(|| a.symbol.cmp(&b.symbol)));
+    holdings
+        .sort_by(|a, b| b.market_value.amount().cmp(&a.market_value.amount()).then_with(|| a.symbol.cmp(&b.symbol)));
     let total_return = total - starting_cash.amount();
     PortfolioValue {
         cash,

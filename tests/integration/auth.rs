@@ -2,8 +2,8 @@
 
 use crate::harness::{browser, session_cookie, session_set_cookie, TestApp};
 use papertrade::api::auth::Viewer;
-use papertrade::domain::valuation::PortfolioValue as PortfolioOverview;
 use papertrade::api::AppError;
+use papertrade::domain::valuation::PortfolioValue as PortfolioOverview;
 use papertrade::domain::AuthProvider;
 
 pub const PASSWORD: &str = "correct horse battery";

@@ -1,7 +1,10 @@
 //! Arrange helpers: fresh databases, a running server, and the seeded sample data.
 
+use chrono::{DateTime, Utc};
+use papertrade::domain::quote::{ChartRange, PricePoint, Quote};
 use papertrade::server::auth::password::Passwords;
 use papertrade::server::config::Config;
+use papertrade::server::market::{Listing, MarketError, QuoteSource};
 use papertrade::server::state::AppState;
 use papertrade::server::{db, http, seed};
 use reqwest::Url;
@@ -65,6 +68,17 @@ impl TestApp {
         TestApp::serve(config, pool).await
     }
 
+    /// A server whose market quotes every listed symbol at `price`, forever.
+    pub async fn spawn_with_fixed_price(price: &str) -> TestApp {
+        let config = config_with(&fresh_database_url().await, &[]);
+        let pool = db::connect(&config).await.expect("connects to the fresh database");
+        db::migrate(&pool).await.expect("migrations apply");
+        let mut state = AppState::new(config, pool.clone());
+        let price = papertrade::domain::Money::parse(price).expect("a price");
+        state.market.quotes = std::sync::Arc::new(FixedPrice(price));
+        TestApp::serve_state(state, pool).await
+    }
+
     /// A server whose database cannot be reached (nothing listens on port 1).
     pub async fn spawn_without_database() -> TestApp {
         let config =
@@ -74,9 +88,12 @@ impl TestApp {
     }
 
     async fn serve(config: Config, pool: PgPool) -> TestApp {
+        TestApp::serve_state(AppState::new(config, pool.clone()), pool).await
+    }
+
+    async fn serve_state(state: AppState, pool: PgPool) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds a port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(config, pool.clone());
         tokio::spawn(http::serve(listener, state, std::future::pending()));
         TestApp { address, pool, client: browser() }
     }
@@ -115,4 +132,23 @@ pub fn session_set_cookie(response: &reqwest::Response) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with("papertrade_session="))
         .map(str::to_owned)
+}
+
+/// A quote source for tests that need a price that does not move: every symbol at one price.
+struct FixedPrice(papertrade::domain::Money);
+
+#[async_trait::async_trait]
+impl QuoteSource for FixedPrice {
+    async fn quote(&self, listing: &Listing, now: DateTime<Utc>) -> Result<Quote, MarketError> {
+        Ok(Quote { symbol: listing.symbol.clone(), price: self.0, previous_close: self.0, as_of: now })
+    }
+
+    async fn history(
+        &self,
+        _: &Listing,
+        range: ChartRange,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<PricePoint>, MarketError> {
+        Ok(range.sample_times(now).into_iter().map(|at| PricePoint { at, price: self.0 }).collect())
+    }
 }

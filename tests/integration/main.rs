@@ -14,3 +14,4 @@ mod pages;
 mod schema;
 mod seed;
 mod server_functions;
+mod trading;
