@@ -41,6 +41,8 @@ pub struct StockView {
     pub next_open: Option<DateTime<Utc>>,
     /// `None` when signed out.
     pub position: Option<StockPosition>,
+    /// A fresh idempotency key for the next order from this page.
+    pub order_key: uuid::Uuid,
 }
 
 /// Listings matching `query` (symbol or company name), with their latest quotes.

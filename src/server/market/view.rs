@@ -71,6 +71,7 @@ pub async fn stock_detail(state: &AppState, symbol: &Symbol, viewer: Option<Uuid
         market_open: market.hours.is_open(now),
         next_open: market.hours.next_open(now),
         position,
+        order_key: Uuid::new_v4(),
     })
 }
 

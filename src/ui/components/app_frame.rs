@@ -17,8 +17,13 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     }
 }
 
-const NAV_LINKS: [(&str, &str); 3] =
-    [("/#features", "Features"), ("/#how-it-works", "How it works"), ("/#calculator", "Calculator")];
+const NAV_LINKS: [(&str, &str); 5] = [
+    ("/markets", "Markets"),
+    ("/dashboard", "Portfolio"),
+    ("/#features", "Features"),
+    ("/#how-it-works", "How it works"),
+    ("/#calculator", "Calculator"),
+];
 
 #[component]
 fn SiteHeader() -> impl IntoView {

@@ -3,6 +3,7 @@
 pub mod app_frame;
 pub mod change;
 pub mod form;
+pub mod line_chart;
 pub mod logo;
 pub mod position_calculator;
 pub mod provider_buttons;

@@ -4,5 +4,7 @@ pub mod account;
 pub mod dashboard;
 pub mod landing;
 pub mod login;
+pub mod markets;
 pub mod not_found;
 pub mod signup;
+pub mod stock;

@@ -1,0 +1,185 @@
+//! One stock: its quote with freshness, day range, price chart with a range selector, the
+//! learner's position, and a buy/sell form that previews the order before it is confirmed.
+
+use crate::api::market::{price_history, stock_detail, StockView};
+use crate::api::trading::PlaceOrder;
+use crate::domain::order::fill;
+use crate::domain::portfolio::Position;
+use crate::domain::quote::{ChartRange, Percent};
+use crate::domain::{Money, Shares, Side, Symbol};
+use crate::ui::components::change::Change;
+use crate::ui::components::form::{last_error, FormError};
+use crate::ui::components::line_chart::LineChart;
+use crate::ui::pages::dashboard::refresh_periodically;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use rust_decimal::Decimal;
+
+#[component]
+pub fn StockPage() -> impl IntoView {
+    let symbol = move || use_params_map().get().get("symbol").unwrap_or_default().to_uppercase();
+    let detail = Resource::new(symbol, stock_detail);
+    // Owned here, not by the form, so the receipt survives the reload each order triggers.
+    let place = ServerAction::<PlaceOrder>::new();
+    Effect::watch(move || place.version().get(), move |_, _, _| detail.refetch(), false);
+    view! {
+        <Title text=symbol />
+        <section class="container page">
+            <Suspense fallback=|| view! { <p class="muted" role="status">"Loading quote…"</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(view) => view! { <Stock view place /> }.into_any(),
+                        Err(error) => view! {
+                            <h1>"Stock not found"</h1>
+                            <p role="alert">{crate::api::error::sentence_case(&error.to_string())} ". "
+                                <a href="/markets">"Search the Markets page"</a>"."</p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Stock(view: StockView, place: ServerAction<PlaceOrder>) -> impl IntoView {
+    let row = view.row.clone();
+    view! {
+        <p class="eyebrow">{row.sector.clone()} {view.is_etf.then_some(" · ETF")}</p>
+        <h1>{row.name.clone()} " " <span class="muted">"(" {row.symbol.clone()} ")"</span></h1>
+        <LiveQuote symbol=row.symbol.clone() initial=view.clone() />
+        <div class="stock-grid">
+            <PriceChart symbol=row.symbol.clone() />
+            <OrderPanel view place />
+        </div>
+    }
+}
+
+/// The price line, refreshed every 5 seconds on its own so the order form keeps what was typed.
+#[component]
+fn LiveQuote(symbol: String, initial: StockView) -> impl IntoView {
+    let latest = Resource::new(move || symbol.clone(), stock_detail);
+    refresh_periodically(move || latest.refetch());
+    let line = move |view: StockView| {
+        let row = view.row;
+        view! {
+            <div class="quote-line">
+                <span class="quote-price" data-testid="quote-price">{row.price.to_usd()}</span>
+                <Change amount=row.change percent=row.change_percent />
+                <span class="muted">"today"</span>
+            </div>
+            <p class="muted quote-meta">
+                "As of " {row.as_of.format("%H:%M:%S UTC").to_string()} " · refreshes every 5 s · day range "
+                {view.day_low.to_usd()} " – " {view.day_high.to_usd()}
+                {(!view.market_open).then_some(" · market closed")}
+            </p>
+        }
+    };
+    view! {
+        <Transition fallback=move || line(initial.clone())>
+            {move || Suspend::new(async move { latest.await.ok().map(line) })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PriceChart(symbol: String) -> impl IntoView {
+    let range = RwSignal::new(ChartRange::Day);
+    let history = Resource::new(move || (symbol.clone(), range.get()), |(symbol, range)| price_history(symbol, range));
+    view! {
+        <div class="card chart-card">
+            <div class="range-picker" role="group" aria-label="Chart range">
+                {ChartRange::ALL.into_iter().map(|choice| view! {
+                    <button type="button" class="button small secondary" aria-pressed=move || (range.get() == choice).to_string()
+                        on:click=move |_| range.set(choice)>{choice.label()}</button>
+                }).collect_view()}
+            </div>
+            <Transition fallback=|| view! { <p class="muted" role="status">"Loading chart…"</p> }>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(points) => view! { <LineChart points label=format!("Price over {}", range.get_untracked().label()) /> }.into_any(),
+                        Err(_) => view! { <p role="alert">"The chart could not be loaded."</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// What the order would do, from the same rules the server runs.
+fn preview(view: &StockView, side: Side, quantity: &str) -> Result<String, String> {
+    let Some(position) = &view.position else { return Err(String::new()) };
+    let symbol = Symbol::parse(&view.row.symbol).map_err(|e| e.to_string())?;
+    let quantity = Shares::parse(quantity).map_err(|e| e.to_string())?;
+    let held = (position.shares > 0)
+        .then_some(Position { shares: position.shares, average_price: position.average_cost.amount() });
+    let fill = fill(&symbol, position.cash, held, side, quantity, view.row.price).map_err(|e| e.to_string())?;
+    let shares_after = fill.position_after.map_or(0, |p| p.shares);
+    let value_after = Money::from_decimal(view.row.price.amount() * Decimal::from(shares_after));
+    let weight = Percent::of(value_after.amount(), position.portfolio_value.amount());
+    let verb = if side == Side::Buy { "Costs about" } else { "Raises about" };
+    Ok(format!(
+        "{verb} {} · cash after {} · you would hold {shares_after} shares ({weight}% of your portfolio)",
+        fill.amount.to_usd(),
+        fill.cash_after.to_usd()
+    ))
+}
+
+#[component]
+fn OrderPanel(view: StockView, place: ServerAction<PlaceOrder>) -> impl IntoView {
+    let Some(position) = view.position.clone() else {
+        return view! {
+            <div class="card order-card">
+                <h2>"Trade " {view.row.symbol.clone()}</h2>
+                <p><a href=format!("/login?next=/stocks/{}", view.row.symbol)>"Log in"</a> " or try it as a guest to buy and sell."</p>
+            </div>
+        }
+        .into_any();
+    };
+    let error = last_error(place);
+    let side = RwSignal::new(Side::Buy);
+    let quantity = RwSignal::new(String::from("1"));
+    let order_key = view.order_key.to_string();
+    let symbol = view.row.symbol.clone();
+    let view_for_preview = view.clone();
+    let preview_text = Memo::new(move |_| preview(&view_for_preview, side.get(), &quantity.get()));
+    let receipt = move || {
+        place.value().get().and_then(Result::ok).map(|r| {
+            let verb = if r.side == Side::Buy { "Bought" } else { "Sold" };
+            format!("{verb} {} {} at {} ({}).", r.quantity, r.symbol, r.price.to_usd(), r.amount.to_usd())
+        })
+    };
+    let quantity_error = move || error.get().and_then(|e| e.message_for("quantity"));
+    view! {
+        <div class="card order-card">
+            <h2>"Trade " {symbol.clone()}</h2>
+            <p class="muted">"You hold " <strong>{position.shares}</strong> " shares · cash " {position.cash.to_usd()}</p>
+            <ActionForm action=place attr:class="stack" attr:novalidate=true>
+                <input type="hidden" name="symbol" value=symbol.clone() />
+                <input type="hidden" name="idempotency_key" value=order_key />
+                <fieldset class="side-toggle">
+                    <legend>"Order"</legend>
+                    <label><input type="radio" name="side" value="buy" checked on:change=move |_| side.set(Side::Buy) />" Buy"</label>
+                    <label><input type="radio" name="side" value="sell" on:change=move |_| side.set(Side::Sell) />" Sell"</label>
+                </fieldset>
+                <div class="field">
+                    <label for="order-quantity">"Shares"</label>
+                    <input id="order-quantity" name="quantity" type="number" min="1" step="1" inputmode="numeric"
+                        prop:value=quantity on:input=move |ev| quantity.set(event_target_value(&ev))
+                        aria-invalid=move || quantity_error().is_some().to_string() aria-describedby="order-preview" />
+                </div>
+                <p id="order-preview" class="order-preview" class:field-error=move || preview_text.get().is_err() || quantity_error().is_some()
+                    aria-live="polite" data-testid="order-preview">
+                    {move || quantity_error().unwrap_or_else(|| match preview_text.get() { Ok(text) | Err(text) => text })}
+                </p>
+                <FormError error />
+                <p class="form-success" role="status">{receipt}</p>
+                <button class="button primary" type="submit" disabled=move || place.pending().get() || preview_text.get().is_err()>
+                    {move || format!("Confirm {} of {} {}", if side.get() == Side::Buy { "purchase" } else { "sale" }, quantity.get(), symbol)}
+                </button>
+            </ActionForm>
+        </div>
+    }
+    .into_any()
+}
