@@ -208,7 +208,7 @@ pub async fn seed(pool: &PgPool, passwords: &Passwords, starting_cash: Money) ->
             .await?;
         }
         for (symbol, position) in &ledger.positions {
-            holdings::insert(&mut tx, account.portfolio_id, symbol, position).await?;
+            holdings::save(&mut tx, account.portfolio_id, symbol, Some(position)).await?;
         }
         for note in account.notes {
             let created_at = now - Duration::days(note.days_ago);
