@@ -86,18 +86,4 @@ impl Market {
     pub async fn quote(&self, symbol: &Symbol) -> Result<Quote, MarketError> {
         self.quotes.quote(self.listing(symbol)?, Utc::now()).await
     }
-
-    /// Quotes for many symbols; unknown or unavailable ones are left out.
-    pub async fn quotes<'a>(&self, symbols: impl IntoIterator<Item = &'a Symbol>) -> Vec<Quote> {
-        let now = Utc::now();
-        let mut quotes = Vec::new();
-        for symbol in symbols {
-            if let Some(listing) = self.universe.get(symbol) {
-                if let Ok(quote) = self.quotes.quote(listing, now).await {
-                    quotes.push(quote);
-                }
-            }
-        }
-        quotes
-    }
 }
