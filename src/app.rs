@@ -2,8 +2,8 @@
 
 use crate::ui::components::app_frame::AppFrame;
 use crate::ui::pages::{
-    account::AccountPage, dashboard::DashboardPage, landing::LandingPage, login::LoginPage, markets::MarketsPage,
-    not_found::NotFoundPage, signup::SignupPage, stock::StockPage,
+    account::AccountPage, dashboard::DashboardPage, history::HistoryPage, landing::LandingPage, login::LoginPage,
+    markets::MarketsPage, not_found::NotFoundPage, signup::SignupPage, stock::StockPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/signup") view=SignupPage />
                     <Route path=path!("/dashboard") view=DashboardPage />
+                    <Route path=path!("/history") view=HistoryPage />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/markets") view=MarketsPage />
                     <Route path=path!("/stocks/:symbol") view=StockPage />

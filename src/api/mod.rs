@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod history;
 pub mod market;
 pub mod platform;
 pub mod portfolio;

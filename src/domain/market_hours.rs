@@ -66,6 +66,31 @@ impl MarketHours {
         }
         new_york_to_utc(date.and_time(close_time()))
     }
+
+    /// The close a day's change is measured from at `at`: during a session, the close before it;
+    /// while closed, the close before the last one (the last session's change stays on show).
+    pub fn change_since(self, at: DateTime<Utc>) -> DateTime<Utc> {
+        if self.is_open(at) {
+            self.previous_close(at)
+        } else {
+            self.previous_close(self.previous_close(at) - Duration::seconds(1))
+        }
+    }
+
+    /// The latest trading day that has closed at `at`, and the moment it closed: for NYSE hours the
+    /// session's 16:00 New York close; for `Always`, the UTC day before `at`, closed at midnight UTC.
+    pub fn last_close(self, at: DateTime<Utc>) -> (NaiveDate, DateTime<Utc>) {
+        match self {
+            MarketHours::Always => {
+                let midnight = at.date_naive().and_time(NaiveTime::MIN).and_utc();
+                (previous_day(at.date_naive()), midnight)
+            }
+            MarketHours::Nyse => {
+                let close = self.previous_close(at);
+                (to_new_york(close).date(), close)
+            }
+        }
+    }
 }
 
 /// Whether `date` is a weekday on which the NYSE is closed for a full-day holiday (observed dates
@@ -206,6 +231,26 @@ mod tests {
     /// A UTC moment, written out in UTC so the tests do not rely on the conversion under test.
     fn utc(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
         date(year, month, day).and_time(hm(hour, minute)).and_utc()
+    }
+
+    #[test]
+    fn change_is_measured_from_the_close_before_the_session_on_show() {
+        // Friday 2026-11-27 10:00 New York (15:00 UTC), open: from Wednesday's close (Thanksgiving between).
+        assert_eq!(MarketHours::Nyse.change_since(utc(2026, 11, 27, 15, 0)), utc(2026, 11, 25, 21, 0));
+        // Saturday: Friday's session is on show, measured from Wednesday's close.
+        assert_eq!(MarketHours::Nyse.change_since(utc(2026, 11, 28, 15, 0)), utc(2026, 11, 25, 21, 0));
+        assert_eq!(MarketHours::Always.change_since(utc(2026, 11, 28, 15, 0)), utc(2026, 11, 27, 15, 0));
+    }
+
+    #[test]
+    fn last_close_names_the_trading_day_that_closed() {
+        // Thursday 2026-11-26 is Thanksgiving: the last close before Friday's session is Wednesday's.
+        let (day, close) = MarketHours::Nyse.last_close(utc(2026, 11, 27, 15, 0));
+        assert_eq!((day, close), (date(2026, 11, 25), utc(2026, 11, 25, 21, 0)));
+        // Just after a close, that close is the last one (EST: 16:00 New York = 21:00 UTC).
+        assert_eq!(MarketHours::Nyse.last_close(utc(2026, 12, 1, 21, 1)).0, date(2026, 12, 1));
+        let (day, close) = MarketHours::Always.last_close(utc(2026, 11, 26, 0, 30));
+        assert_eq!((day, close), (date(2026, 11, 25), utc(2026, 11, 26, 0, 0)));
     }
 
     #[test]

@@ -80,6 +80,26 @@ pub struct PricePoint {
     pub price: Money,
 }
 
+/// At most `max` of `points`, evenly spread, always keeping the first and the last (`max` ≥ 2).
+pub fn thin<T>(points: Vec<T>, max: usize) -> Vec<T> {
+    let len = points.len();
+    if len <= max || max < 2 {
+        return points;
+    }
+    // Keep index i·(len−1)/(max−1) for i in 0..max: strictly increasing since len > max.
+    let mut keep = (0..max).map(|i| i * (len - 1) / (max - 1)).peekable();
+    points
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, point)| {
+            (keep.peek() == Some(&index)).then(|| {
+                keep.next();
+                point
+            })
+        })
+        .collect()
+}
+
 /// How far back a chart looks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ChartRange {
@@ -160,5 +180,13 @@ mod tests {
             assert!(times.len() <= 366, "{range:?}: {}", times.len());
             assert!(times.windows(2).all(|w| w[0] < w[1]));
         }
+    }
+
+    #[test]
+    fn thinning_keeps_the_ends_and_spreads_the_rest() {
+        assert_eq!(thin((0..10).collect(), 4), [0, 3, 6, 9]);
+        assert_eq!(thin((0..3).collect(), 4), [0, 1, 2]);
+        let thinned = thin((0..1000).collect::<Vec<_>>(), 400);
+        assert_eq!((thinned.len(), thinned[0], thinned[399]), (400, 0, 999));
     }
 }

@@ -1,5 +1,7 @@
-//! Housekeeping that runs beside the server: deleting expired sessions and abandoned guests.
+//! Work that runs beside the server: recording each trading day's closing portfolio values, and
+//! deleting expired sessions and abandoned guests.
 
+use super::portfolio::history;
 use super::state::AppState;
 use std::time::Duration;
 use tower_sessions::ExpiredDeletion;
@@ -13,6 +15,16 @@ pub fn spawn(state: &AppState) {
     tokio::spawn(async move {
         if let Err(error) = store.continuously_delete_expired(SWEEP_EVERY).await {
             tracing::error!(%error, "expired-session sweeper stopped");
+        }
+    });
+    let (pool, market) = (state.pool.clone(), state.market.clone());
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(history::CLOSE_JOB_EVERY);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = history::record_closes(&pool, &market, chrono::Utc::now()).await {
+                tracing::warn!(%error, "could not record closing values; will retry");
+            }
         }
     });
     let state = state.clone();

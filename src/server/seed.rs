@@ -5,6 +5,7 @@
 //! transaction, so a second run finds the demo user and changes nothing.
 
 use super::auth::password::Passwords;
+use super::repo::snapshots::{self, SnapshotKind};
 use super::repo::{holdings, identities, notifications, portfolios, trades, users};
 use crate::domain::portfolio::Position;
 use crate::domain::{AuthProvider, Email, Money, Shares, Side, Symbol, Username};
@@ -189,6 +190,10 @@ pub async fn seed(pool: &PgPool, passwords: &Passwords, starting_cash: Money) ->
         let ledger = replay(account.trades, starting_cash)
             .with_context(|| format!("seed trades of {} do not add up", account.username))?;
         portfolios::insert(&mut tx, account.portfolio_id, account.user_id, starting_cash, ledger.cash).await?;
+        let opened_days_ago = account.trades.iter().map(|t| t.days_ago + 1).max().unwrap_or(0);
+        let opened_at = now - Duration::days(opened_days_ago);
+        snapshots::insert(&mut tx, account.portfolio_id, SnapshotKind::Open, starting_cash, starting_cash, opened_at)
+            .await?;
         for (trade, entry) in account.trades.iter().zip(&ledger.entries) {
             trades::insert(
                 &mut tx,

@@ -8,6 +8,7 @@ use crate::api::AppError;
 use crate::domain::order::{fill, OrderRejection};
 use crate::domain::{Money, Shares, Side, Symbol};
 use crate::server::market::{Market, MarketError};
+use crate::server::portfolio::history;
 use crate::server::repo::trades::TradeRow;
 use crate::server::repo::{holdings, portfolios, trades};
 use chrono::Utc;
@@ -65,6 +66,7 @@ pub async fn place_order(
         executed_at: now,
     };
     let trade_id = trades::insert(&mut tx, &trade).await?;
+    history::record_trade(&mut tx, market, portfolio_id, fill.cash_after, now).await?;
     tx.commit().await?;
     tracing::info!(%trade_id, quantity = ticket.quantity.get(), price = %fill.price, "order executed");
     Ok(OrderReceipt {
@@ -96,7 +98,7 @@ async fn earlier_execution(
 
 /// The first execution of a retried order — unless the key was used for a different order.
 fn replay(row: TradeRow, ticket: &OrderTicket) -> Result<OrderReceipt, AppError> {
-    let side = if row.side == "sell" { Side::Sell } else { Side::Buy };
+    let side = row.side();
     if row.symbol != ticket.symbol.as_str() || side != ticket.side || row.quantity != ticket.quantity.get() {
         return Err(AppError::Conflict(
             "this order was already submitted with different details; reload the page".into(),

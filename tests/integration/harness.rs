@@ -70,12 +70,18 @@ impl TestApp {
 
     /// A server whose market quotes every listed symbol at `price`, forever.
     pub async fn spawn_with_fixed_price(price: &str) -> TestApp {
+        TestApp::spawn_with_quote(price, price).await
+    }
+
+    /// A server whose market quotes every listed symbol at `price`, against a previous close of
+    /// `previous_close`.
+    pub async fn spawn_with_quote(price: &str, previous_close: &str) -> TestApp {
         let config = config_with(&fresh_database_url().await, &[]);
         let pool = db::connect(&config).await.expect("connects to the fresh database");
         db::migrate(&pool).await.expect("migrations apply");
         let mut state = AppState::new(config, pool.clone());
-        let price = papertrade::domain::Money::parse(price).expect("a price");
-        state.market.quotes = std::sync::Arc::new(FixedPrice(price));
+        let money = |text| papertrade::domain::Money::parse(text).expect("a price");
+        state.market.quotes = std::sync::Arc::new(FixedPrice(money(price), money(previous_close)));
         TestApp::serve_state(state, pool).await
     }
 
@@ -134,13 +140,14 @@ pub fn session_set_cookie(response: &reqwest::Response) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A quote source for tests that need a price that does not move: every symbol at one price.
-struct FixedPrice(papertrade::domain::Money);
+/// A quote source for tests that need a price that does not move: every symbol at one price
+/// (and one previous close).
+struct FixedPrice(papertrade::domain::Money, papertrade::domain::Money);
 
 #[async_trait::async_trait]
 impl QuoteSource for FixedPrice {
     async fn quote(&self, listing: &Listing, now: DateTime<Utc>) -> Result<Quote, MarketError> {
-        Ok(Quote { symbol: listing.symbol.clone(), price: self.0, previous_close: self.0, as_of: now })
+        Ok(Quote { symbol: listing.symbol.clone(), price: self.0, previous_close: self.1, as_of: now })
     }
 
     async fn history(

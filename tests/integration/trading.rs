@@ -11,7 +11,13 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use uuid::Uuid;
 
-async fn order(app: &TestApp, client: &reqwest::Client, symbol: &str, side: &str, quantity: &str) -> reqwest::Response {
+pub async fn order(
+    app: &TestApp,
+    client: &reqwest::Client,
+    symbol: &str,
+    side: &str,
+    quantity: &str,
+) -> reqwest::Response {
     order_with_key(app, client, symbol, side, quantity, &Uuid::new_v4().to_string()).await
 }
 
@@ -27,21 +33,21 @@ async fn order_with_key(
     app.call_as(client, "place_order", &form).await
 }
 
-async fn executed(response: reqwest::Response) -> OrderReceipt {
+pub async fn executed(response: reqwest::Response) -> OrderReceipt {
     assert!(response.status().is_success(), "order answered {}", response.status());
     response.json().await.unwrap()
 }
 
-async fn rejected(response: reqwest::Response) -> AppError {
+pub async fn rejected(response: reqwest::Response) -> AppError {
     assert_eq!(response.status(), 400);
     response.json().await.unwrap()
 }
 
-async fn portfolio(app: &TestApp, client: &reqwest::Client) -> PortfolioValue {
+pub async fn portfolio(app: &TestApp, client: &reqwest::Client) -> PortfolioValue {
     app.call_as(client, "my_portfolio", &[]).await.json().await.unwrap()
 }
 
-async fn learner(app: &TestApp, name: &str) -> reqwest::Client {
+pub async fn learner(app: &TestApp, name: &str) -> reqwest::Client {
     let client = browser();
     sign_up(app, &client, &format!("{name}@example.com"), name).await;
     client

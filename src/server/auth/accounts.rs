@@ -4,7 +4,7 @@
 use super::backend::SessionUser;
 use crate::api::AppError;
 use crate::domain::{AuthProvider, Email, Money, NewPassword, Username};
-use crate::server::repo::{portfolios, users};
+use crate::server::repo::users;
 use crate::server::state::AppState;
 use std::fmt::Display;
 use uuid::Uuid;
@@ -75,7 +75,8 @@ pub(super) async fn insert_with_portfolio(
     starting_cash: Money,
 ) -> Result<(), sqlx::Error> {
     users::insert(conn, user).await?;
-    portfolios::insert(conn, Uuid::new_v4(), user.id, starting_cash, starting_cash).await
+    crate::server::portfolio::open(conn, user.id, starting_cash).await?;
+    Ok(())
 }
 
 /// Gives a guest an email and password; the id, and so the portfolio, stays.

@@ -2,6 +2,7 @@
 
 mod auth_routes;
 mod health;
+mod ledger_csv;
 mod oauth_routes;
 pub mod origin;
 mod plain_page;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/history.csv", get(ledger_csv::download))
         .route("/auth/logout", post(auth_routes::logout))
         .route("/auth/refresh", post(auth_routes::refresh))
         .route("/auth/{provider}", get(oauth_routes::start))

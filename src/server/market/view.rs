@@ -1,16 +1,17 @@
-//! Market data shaped for the pages: rows with quotes, a stock's detail with the viewer's
-//! position, and a portfolio valued at current prices.
+//! Market data shaped for the pages: rows with quotes, and a stock's detail with the viewer's
+//! position.
 
 use super::{Listing, Market};
 use crate::api::market::{MarketRow, StockPosition, StockView};
 use crate::api::AppError;
 use crate::domain::quote::{ChartRange, Quote};
-use crate::domain::valuation::{self, HoldingInput, PortfolioValue};
 use crate::domain::{Money, Symbol};
-use crate::server::repo::portfolios;
 use crate::server::state::AppState;
 use chrono::Utc;
 use uuid::Uuid;
+
+/// A quote older than this is shown as delayed, with its date and time.
+const DELAYED_AFTER: chrono::Duration = chrono::Duration::minutes(1);
 
 /// A symbol from a request that we list, or a 404 naming it.
 pub fn known_symbol(market: &Market, text: &str) -> Result<Symbol, AppError> {
@@ -52,7 +53,7 @@ pub async fn stock_detail(state: &AppState, symbol: &Symbol, viewer: Option<Uuid
     let day_low = prices.clone().min().map_or(quote.price, Money::from_decimal);
     let day_high = prices.max().map_or(quote.price, Money::from_decimal);
     let position = match viewer {
-        Some(user_id) => portfolio_value(state, user_id).await?.map(|value| {
+        Some(user_id) => crate::server::portfolio::value_of(state, user_id).await?.map(|value| {
             let held = value.holdings.iter().find(|h| h.symbol == symbol.as_str());
             StockPosition {
                 shares: held.map_or(0, |h| h.shares),
@@ -69,35 +70,9 @@ pub async fn stock_detail(state: &AppState, symbol: &Symbol, viewer: Option<Uuid
         day_low,
         day_high,
         market_open: market.hours.is_open(now),
+        quote_delayed: now - quote.as_of > DELAYED_AFTER,
         next_open: market.hours.next_open(now),
         position,
         order_key: Uuid::new_v4(),
     })
-}
-
-/// The user's active portfolio valued at current prices; `None` if they have none.
-pub async fn portfolio_value(state: &AppState, user_id: Uuid) -> Result<Option<PortfolioValue>, AppError> {
-    let Some(stored) = portfolios::holdings_of_active(&state.pool, user_id).await? else { return Ok(None) };
-    let now = Utc::now();
-    let mut inputs = Vec::with_capacity(stored.holdings.len());
-    for (symbol, shares, average_price) in stored.holdings {
-        let listing = Symbol::parse(&symbol).ok().and_then(|s| state.market.universe.get(&s).cloned());
-        let quote = match &listing {
-            Some(listing) => state.market.quotes.quote(listing, now).await.ok(),
-            None => None,
-        };
-        // A delisted symbol is valued at its cost rather than dropped.
-        let cost = Money::from_decimal(average_price);
-        let (price, previous_close) = quote.map_or((cost, cost), |q| (q.price, q.previous_close));
-        inputs.push(HoldingInput {
-            name: listing.as_ref().map_or_else(|| symbol.clone(), |l| l.name.clone()),
-            sector: listing.as_ref().map_or_else(|| "Other".to_owned(), |l| l.sector.clone()),
-            symbol,
-            shares,
-            average_price,
-            price,
-            previous_close,
-        });
-    }
-    Ok(Some(valuation::value(stored.cash, stored.starting_cash, inputs)))
 }

@@ -48,3 +48,14 @@ pub async fn save(
     .await?;
     Ok(())
 }
+
+/// Every holding of a portfolio: (symbol, shares, average price).
+pub async fn of_portfolio(
+    conn: &mut PgConnection,
+    portfolio_id: Uuid,
+) -> Result<Vec<(String, i64, rust_decimal::Decimal)>, sqlx::Error> {
+    sqlx::query_as("SELECT symbol, shares, average_price FROM holdings WHERE portfolio_id = $1")
+        .bind(portfolio_id)
+        .fetch_all(conn)
+        .await
+}

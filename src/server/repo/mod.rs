@@ -5,6 +5,7 @@ pub mod holdings;
 pub mod identities;
 pub mod notifications;
 pub mod portfolios;
+pub mod snapshots;
 pub mod stats;
 pub mod trades;
 pub mod users;

@@ -33,25 +33,31 @@ pub struct StoredPortfolio {
 }
 
 /// The user's active portfolio with its holdings.
-#[tracing::instrument(skip(pool))]
-pub async fn holdings_of_active(pool: &sqlx::PgPool, user_id: Uuid) -> Result<Option<StoredPortfolio>, sqlx::Error> {
+#[tracing::instrument(skip(conn))]
+pub async fn holdings_of_active(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<Option<StoredPortfolio>, sqlx::Error> {
     let portfolio: Option<(Uuid, Decimal, Decimal)> = sqlx::query_as(
         "SELECT id, cash_balance, starting_cash FROM portfolios WHERE user_id = $1 AND archived_at IS NULL",
     )
     .bind(user_id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some((id, cash, starting_cash)) = portfolio else { return Ok(None) };
-    let holdings = sqlx::query_as("SELECT symbol, shares, average_price FROM holdings WHERE portfolio_id = $1")
-        .bind(id)
-        .fetch_all(pool)
-        .await?;
+    let holdings = super::holdings::of_portfolio(conn, id).await?;
     Ok(Some(StoredPortfolio {
         id,
         cash: Money::from_decimal(cash),
         starting_cash: Money::from_decimal(starting_cash),
         holdings,
     }))
+}
+
+/// Archives a portfolio: it keeps its holdings and ledger but leaves every view.
+pub async fn archive(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE portfolios SET archived_at = now() WHERE id = $1").bind(id).execute(conn).await?;
+    Ok(())
 }
 
 /// The user's active portfolio id and cash, locked until the transaction ends. Orders lock the

@@ -54,6 +54,17 @@ pub struct TradeRow {
     pub executed_at: DateTime<Utc>,
 }
 
+impl TradeRow {
+    /// The side; the table's CHECK allows only 'buy' and 'sell'.
+    pub fn side(&self) -> Side {
+        if self.side == "sell" {
+            Side::Sell
+        } else {
+            Side::Buy
+        }
+    }
+}
+
 /// The execution an idempotency key already produced in this portfolio, if any.
 pub async fn by_idempotency_key(
     conn: &mut PgConnection,
@@ -67,5 +78,65 @@ pub async fn by_idempotency_key(
     .bind(portfolio_id)
     .bind(key)
     .fetch_optional(conn)
+    .await
+}
+
+/// Net trading per symbol since `since`: (symbol, shares bought − sold, cash spent − received).
+pub async fn net_since(
+    conn: &mut PgConnection,
+    portfolio_id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<Vec<(String, i64, rust_decimal::Decimal)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT symbol,
+                SUM(CASE side WHEN 'buy' THEN quantity ELSE -quantity END)::BIGINT,
+                SUM(CASE side WHEN 'buy' THEN amount ELSE -amount END)
+         FROM trades WHERE portfolio_id = $1 AND executed_at > $2
+         GROUP BY symbol",
+    )
+    .bind(portfolio_id)
+    .bind(since)
+    .fetch_all(conn)
+    .await
+}
+
+/// Which ledger rows to show.
+pub struct LedgerFilter<'a> {
+    pub symbol: Option<&'a Symbol>,
+    pub side: Option<Side>,
+}
+
+/// How many ledger rows match `filter`.
+pub async fn count(conn: &mut PgConnection, portfolio_id: Uuid, filter: &LedgerFilter<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM trades
+         WHERE portfolio_id = $1 AND ($2::text IS NULL OR symbol = $2) AND ($3::text IS NULL OR side = $3)",
+    )
+    .bind(portfolio_id)
+    .bind(filter.symbol.map(Symbol::as_str))
+    .bind(filter.side.map(Side::as_str))
+    .fetch_one(conn)
+    .await
+}
+
+/// Ledger rows matching `filter`, newest first; all of them when `limit` is `None`.
+pub async fn list(
+    conn: &mut PgConnection,
+    portfolio_id: Uuid,
+    filter: &LedgerFilter<'_>,
+    limit: Option<i64>,
+    offset: i64,
+) -> Result<Vec<TradeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at FROM trades
+         WHERE portfolio_id = $1 AND ($2::text IS NULL OR symbol = $2) AND ($3::text IS NULL OR side = $3)
+         ORDER BY executed_at DESC, id DESC LIMIT $4 OFFSET $5",
+    )
+    .bind(portfolio_id)
+    .bind(filter.symbol.map(Symbol::as_str))
+    .bind(filter.side.map(Side::as_str))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
     .await
 }

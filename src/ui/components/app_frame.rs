@@ -17,9 +17,10 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     }
 }
 
-const NAV_LINKS: [(&str, &str); 5] = [
+const NAV_LINKS: [(&str, &str); 6] = [
     ("/markets", "Markets"),
     ("/dashboard", "Portfolio"),
+    ("/history", "History"),
     ("/#features", "Features"),
     ("/#how-it-works", "How it works"),
     ("/#calculator", "Calculator"),

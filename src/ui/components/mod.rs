@@ -2,9 +2,11 @@
 
 pub mod app_frame;
 pub mod change;
+pub mod donut;
 pub mod form;
 pub mod line_chart;
 pub mod logo;
 pub mod position_calculator;
 pub mod provider_buttons;
+pub mod reset_portfolio;
 pub mod viewer;

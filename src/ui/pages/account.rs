@@ -1,10 +1,11 @@
-//! Account settings: profile, keeping a guest portfolio, connected sign-ins, password, and
-//! deleting the account.
+//! Account settings: profile, keeping a guest portfolio, connected sign-ins, password, starting
+//! the portfolio over, and deleting the account.
 
 use crate::api::auth::{ChangePassword, DeleteAccount, UpdateProfile, UpgradeGuest, Viewer};
 use crate::api::providers::connected_providers;
 use crate::ui::components::form::{last_error, FormError, TextField};
 use crate::ui::components::provider_buttons::provider_start_href;
+use crate::ui::components::reset_portfolio::ResetPortfolioForm;
 use crate::ui::components::viewer::{refresh_viewer_after, RequireUser};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,6 +32,7 @@ fn Settings(viewer: Viewer) -> impl IntoView {
             <ConnectedSignIns is_guest=viewer.is_guest() />
             <ProfileForm viewer=viewer.clone() />
             {viewer.has_password.then(|| view! { <PasswordForm /> })}
+            <ResetPortfolioForm />
             <DeleteForm username=viewer.username.clone() />
         </section>
     }

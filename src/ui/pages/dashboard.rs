@@ -1,10 +1,12 @@
-//! The signed-in home: what the portfolio is worth, how it moved, and what it holds — refreshed
-//! every 5 seconds while the page is open.
+//! The signed-in home: what the portfolio is worth, how it moved over time, how it is allocated,
+//! and what it holds — refreshed every 5 seconds while the page is open.
 
 use crate::api::auth::Viewer;
-use crate::api::portfolio::my_portfolio;
+use crate::api::portfolio::{my_portfolio, value_history};
 use crate::domain::valuation::PortfolioValue;
 use crate::ui::components::change::{Change, PercentChange};
+use crate::ui::components::donut::Donut;
+use crate::ui::components::line_chart::LineChart;
 use crate::ui::components::viewer::RequireUser;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,7 +36,11 @@ pub fn refresh_periodically(refetch: impl Fn() + Clone + 'static) {
 #[component]
 fn Dashboard(viewer: Viewer) -> impl IntoView {
     let overview = Resource::new(|| (), |()| my_portfolio());
-    refresh_periodically(move || overview.refetch());
+    let history = Resource::new(|| (), |()| value_history());
+    refresh_periodically(move || {
+        overview.refetch();
+        history.refetch();
+    });
     view! {
         <section class="container page">
             <h1>"Hello, " {viewer.username.clone()}</h1>
@@ -53,6 +59,18 @@ fn Dashboard(viewer: Viewer) -> impl IntoView {
                     }
                 })}
             </Transition>
+            <h2 class="section-title">"Value over time"</h2>
+            <Transition fallback=|| view! { <p class="muted" role="status">"Loading the value history…"</p> }>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(points) => view! { <LineChart points label="Portfolio value" /> }.into_any(),
+                        Err(_) => view! { <p role="alert">"The value history could not be loaded."</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Transition>
+                {move || Suspend::new(async move { overview.await.ok().map(|overview| view! { <Breakdown overview /> }) })}
+            </Transition>
         </section>
     }
 }
@@ -67,6 +85,20 @@ fn Overview(overview: PortfolioValue) -> impl IntoView {
             <div><dt>"Today"</dt><dd><Change amount=overview.day_change percent=overview.day_change_percent /></dd></div>
             <div><dt>"Total return"</dt><dd><Change amount=overview.total_return percent=overview.total_return_percent /></dd></div>
         </dl>
+    }
+}
+
+/// How the portfolio is allocated, and the holdings table.
+#[component]
+fn Breakdown(overview: PortfolioValue) -> impl IntoView {
+    view! {
+        {(!overview.holdings.is_empty()).then(|| view! {
+            <h2 class="section-title">"Allocation"</h2>
+            <div class="allocation">
+                <Donut slices=overview.allocation_by_holding() title="By holding" />
+                <Donut slices=overview.allocation_by_sector() title="By sector" />
+            </div>
+        })}
         <h2 class="section-title">"Holdings"</h2>
         <Holdings overview />
     }

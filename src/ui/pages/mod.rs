@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod dashboard;
+pub mod history;
 pub mod landing;
 pub mod login;
 pub mod markets;

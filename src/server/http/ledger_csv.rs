@@ -1,0 +1,33 @@
+//! `GET /history.csv`: the signed-in user's whole trade ledger as a CSV download. Signed out, the
+//! browser is sent to log in and comes back to the History page.
+
+use crate::server::auth::session::{self, AuthSession};
+use crate::server::portfolio::ledger;
+use crate::server::state::AppState;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+pub async fn download(State(state): State<AppState>, mut auth: AuthSession) -> Response {
+    let Ok(user) = session::require_user(&mut auth, &state.config).await else {
+        return Redirect::to("/login?next=/history").into_response();
+    };
+    match ledger::csv(&state.pool, user.id).await {
+        Ok(csv) => {
+            let filename = format!("papertrade-trades-{}.csv", chrono::Utc::now().format("%Y-%m-%d"));
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                csv,
+            )
+                .into_response()
+        }
+        Err(error) => {
+            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, "The trade history could not be exported. Please try again.").into_response()
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! A portfolio's value over time, recorded as it happens: a snapshot when it opens, one after
+//! every trade (inside the trade's transaction), and one per trading day at the close, written by
+//! a background job that any number of instances may run at once.
+
+use super::priced;
+use crate::domain::quote::{thin, PricePoint};
+use crate::domain::valuation::total_value;
+use crate::domain::Money;
+use crate::server::market::Market;
+use crate::server::repo::snapshots::{self, Close, SnapshotKind};
+use crate::server::repo::{holdings, portfolios};
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How often the close job looks for portfolios without the last close.
+pub const CLOSE_JOB_EVERY: Duration = Duration::from_secs(60);
+/// Portfolios valued per round trip of the close job.
+const CLOSE_BATCH: i64 = 500;
+/// At most this many points go to the browser; long histories are thinned evenly.
+const CHART_POINTS: usize = 400;
+
+pub async fn record_open(conn: &mut PgConnection, portfolio_id: Uuid, cash: Money) -> Result<(), sqlx::Error> {
+    snapshots::insert(conn, portfolio_id, SnapshotKind::Open, cash, cash, Utc::now()).await
+}
+
+/// Records the portfolio's value after a trade, in the trade's transaction.
+pub async fn record_trade(
+    conn: &mut PgConnection,
+    market: &Market,
+    portfolio_id: Uuid,
+    cash: Money,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let held = holdings::of_portfolio(conn, portfolio_id).await?;
+    let total = total_value(cash, &priced(market, held, Vec::new(), at).await);
+    snapshots::insert(conn, portfolio_id, SnapshotKind::Trade, cash, total, at).await
+}
+
+/// Writes the last trading day's close for every active portfolio that lacks it; returns how many.
+#[tracing::instrument(skip_all)]
+pub async fn record_closes(pool: &PgPool, market: &Market, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let (trading_day, closed_at) = market.hours.last_close(now);
+    let mut written = 0;
+    loop {
+        let batch = snapshots::lacking_close(pool, trading_day, closed_at, CLOSE_BATCH).await?;
+        let mut closes = Vec::with_capacity(batch.len());
+        for (portfolio_id, cash, held) in &batch {
+            let total_value = total_value(*cash, &priced(market, held.clone(), Vec::new(), now).await);
+            closes.push(Close { portfolio_id: *portfolio_id, cash: *cash, total_value });
+        }
+        written += snapshots::insert_closes(pool, trading_day, now, &closes).await?;
+        if (batch.len() as i64) < CLOSE_BATCH {
+            break;
+        }
+    }
+    if written > 0 {
+        tracing::info!(written, %trading_day, "recorded closing values");
+    }
+    Ok(written)
+}
+
+/// The user's active portfolio's recorded values, oldest first, ending with `now_value`.
+pub async fn of_user(pool: &PgPool, user_id: Uuid, now_value: Money) -> Result<Option<Vec<PricePoint>>, sqlx::Error> {
+    let Some(portfolio_id) = portfolios::active_id(&mut *pool.acquire().await?, user_id).await? else {
+        return Ok(None);
+    };
+    let mut points: Vec<PricePoint> = snapshots::history(pool, portfolio_id)
+        .await?
+        .into_iter()
+        .map(|(at, value)| PricePoint { at, price: Money::from_decimal(value) })
+        .collect();
+    points.push(PricePoint { at: Utc::now(), price: now_value });
+    Ok(Some(thin(points, CHART_POINTS)))
+}

@@ -1,0 +1,73 @@
+//! The trade ledger of a user's active portfolio: pages for the History page and the whole
+//! ledger as CSV.
+
+use crate::api::history::{LedgerEntry, LedgerPage, PAGE_SIZE};
+use crate::api::AppError;
+use crate::domain::Money;
+use crate::server::repo::portfolios;
+use crate::server::repo::trades::{self, LedgerFilter, TradeRow};
+use sqlx::PgPool;
+use std::fmt::Write;
+use uuid::Uuid;
+
+/// Page `requested` (1-based, clamped to the last page) of the user's ledger, newest first.
+pub async fn page(
+    pool: &PgPool,
+    user_id: Uuid,
+    filter: &LedgerFilter<'_>,
+    requested: i64,
+) -> Result<LedgerPage, AppError> {
+    let mut conn = pool.acquire().await?;
+    let portfolio_id = active_portfolio(&mut conn, user_id).await?;
+    let matching = trades::count(&mut conn, portfolio_id, filter).await?;
+    let pages = ((matching + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let page = requested.clamp(1, pages);
+    let rows = trades::list(&mut conn, portfolio_id, filter, Some(PAGE_SIZE), (page - 1) * PAGE_SIZE).await?;
+    Ok(LedgerPage { entries: rows.into_iter().map(entry).collect(), page, pages, matching })
+}
+
+/// The user's whole ledger as CSV, newest first, one header line.
+pub async fn csv(pool: &PgPool, user_id: Uuid) -> Result<String, AppError> {
+    let mut conn = pool.acquire().await?;
+    let portfolio_id = active_portfolio(&mut conn, user_id).await?;
+    let everything = LedgerFilter { symbol: None, side: None };
+    let rows = trades::list(&mut conn, portfolio_id, &everything, None, 0).await?;
+    let mut out = String::with_capacity(64 * (rows.len() + 1));
+    out.push_str("executed_at,symbol,side,quantity,price,amount,realized_pnl,cash_after,trade_id\r\n");
+    for row in rows.into_iter().map(entry) {
+        // Symbols are [A-Z0-9.-] and start with a letter or digit, so no field needs quoting and
+        // none can be read as a spreadsheet formula.
+        let _ = write!(
+            out,
+            "{},{},{},{},{},{},{},{},{}\r\n",
+            row.executed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            row.symbol,
+            row.side.as_str(),
+            row.quantity,
+            row.price.amount(),
+            row.amount,
+            row.realized_pnl.map(|pnl| pnl.to_string()).unwrap_or_default(),
+            row.cash_after,
+            row.id,
+        );
+    }
+    Ok(out)
+}
+
+async fn active_portfolio(conn: &mut sqlx::PgConnection, user_id: Uuid) -> Result<Uuid, AppError> {
+    portfolios::active_id(conn, user_id).await?.ok_or_else(|| AppError::NotFound("your portfolio".into()))
+}
+
+fn entry(row: TradeRow) -> LedgerEntry {
+    LedgerEntry {
+        id: row.id,
+        executed_at: row.executed_at,
+        side: row.side(),
+        symbol: row.symbol,
+        quantity: row.quantity,
+        price: Money::from_decimal(row.price),
+        amount: Money::from_decimal(row.amount),
+        realized_pnl: row.realized_pnl.map(Money::from_decimal),
+        cash_after: Money::from_decimal(row.cash_after),
+    }
+}
