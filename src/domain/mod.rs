@@ -38,6 +38,8 @@ pub mod market_hours;
 pub mod money;
 pub mod number;
 pub mod order;
+#[cfg(test)]
+mod order_properties;
 pub mod password;
 pub mod portfolio;
 pub mod quote;

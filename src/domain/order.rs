@@ -24,10 +24,7 @@ pub struct Fill {
 pub enum OrderRejection {
     #[error("{0} is not a symbol we list; search the Markets page to find one")]
     UnknownSymbol(String),
-    #[error(
-        "not enough cash: {quantity} shares at {} cost {}, and you have {} — enough for {affordable} shares",
-        price.to_usd(), needed.to_usd(), available.to_usd()
-    )]
+    #[error("{}", insufficient_cash(*quantity, *price, *needed, *available, *affordable))]
     InsufficientCash { quantity: i64, price: Money, needed: Money, available: Money, affordable: i64 },
     #[error("{}", insufficient_shares(symbol, *held, *wanted))]
     InsufficientShares { symbol: Symbol, held: i64, wanted: i64 },
@@ -35,6 +32,22 @@ pub enum OrderRejection {
     MarketClosed { next_open: Option<DateTime<Utc>> },
     #[error("that order is too large; try fewer shares")]
     TooLarge,
+}
+
+fn insufficient_cash(quantity: i64, price: Money, needed: Money, available: Money, affordable: i64) -> String {
+    let (bought, cost) = if quantity == 1 { ("1 share", "costs") } else { ("shares", "cost") };
+    let bought = if quantity == 1 { bought.to_owned() } else { format!("{quantity} {bought}") };
+    let enough = match affordable {
+        0 => "not enough for a single share".to_owned(),
+        1 => "enough for 1 share".to_owned(),
+        n => format!("enough for {n} shares"),
+    };
+    format!(
+        "not enough cash: {bought} at {} {cost} {}, and you have {} — {enough}",
+        price.to_usd(),
+        needed.to_usd(),
+        available.to_usd()
+    )
 }
 
 fn insufficient_shares(symbol: &Symbol, held: i64, wanted: i64) -> String {
@@ -173,5 +186,16 @@ mod tests {
         let open = DateTime::parse_from_rfc3339("2026-11-30T14:30:00Z").unwrap().with_timezone(&Utc);
         let message = OrderRejection::MarketClosed { next_open: Some(open) }.to_string();
         assert!(message.contains("Monday 30 November at 14:30 UTC"), "{message}");
+    }
+
+    #[test]
+    fn the_cash_message_counts_one_share_in_the_singular() {
+        let one = fill(&aapl(), money("150"), None, Side::Buy, shares(1), money("200")).unwrap_err();
+        assert_eq!(
+            one.to_string(),
+            "not enough cash: 1 share at $200.00 costs $200.00, and you have $150.00 — not enough for a single share"
+        );
+        let two = fill(&aapl(), money("250"), None, Side::Buy, shares(2), money("200")).unwrap_err();
+        assert!(two.to_string().ends_with("— enough for 1 share"), "{two}");
     }
 }
