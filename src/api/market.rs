@@ -38,6 +38,8 @@ pub struct StockView {
     pub day_low: Money,
     pub day_high: Money,
     pub market_open: bool,
+    /// The quote is more than a minute old (a provider outage, or the last close).
+    pub quote_delayed: bool,
     pub next_open: Option<DateTime<Utc>>,
     /// `None` when signed out.
     pub position: Option<StockPosition>,

@@ -3,8 +3,10 @@
 //! A missing or bad value stops the program with one message that names the variable.
 //! Secrets never appear in `Debug` output or logs.
 
+mod finnhub;
 mod oauth;
 
+pub use finnhub::{ApiKey, FinnhubSettings};
 pub use oauth::OAuthProvider;
 
 use crate::domain::market_hours::MarketHours;
@@ -39,6 +41,8 @@ pub struct Config {
     pub google: Option<OAuthProvider>,
     /// GitHub sign-in, when `GITHUB_CLIENT_ID` and `GITHUB_CLIENT_SECRET` are set.
     pub github: Option<OAuthProvider>,
+    /// Real quotes from Finnhub, when `FINNHUB_API_KEY` is set; otherwise the simulated market.
+    pub finnhub: Option<FinnhubSettings>,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -125,6 +129,7 @@ impl Config {
             })?,
             google: oauth::google(&lookup)?,
             github: oauth::github(&lookup)?,
+            finnhub: finnhub::finnhub(&lookup)?,
         })
     }
 

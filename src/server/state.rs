@@ -34,7 +34,7 @@ impl AppState {
             passwords: Passwords::new(PASSWORD_HASHING_CONCURRENCY),
             rate_limits: RateLimits::new(&config),
             oauth_http: super::auth::oauth::http_client(),
-            market: Market::simulated(config.market_hours),
+            market: Market::from_config(&config),
             config: Arc::new(config),
         }
     }

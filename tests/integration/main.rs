@@ -6,7 +6,9 @@
 
 mod auth;
 mod cli;
+mod fake_finnhub;
 mod fake_provider;
+mod finnhub;
 mod harness;
 mod health;
 mod oauth;

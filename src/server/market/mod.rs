@@ -1,6 +1,9 @@
 //! Market data: the universe of listings and their quotes behind one trait, [`QuoteSource`],
-//! with the built-in simulated market as the default implementation.
+//! with the built-in simulated market as the default implementation and [`finnhub`] for real
+//! prices when `FINNHUB_API_KEY` is set.
 
+mod cache;
+pub mod finnhub;
 pub mod simulated;
 mod universe;
 pub mod view;
@@ -10,6 +13,7 @@ pub use universe::{Listing, Universe};
 use crate::domain::market_hours::MarketHours;
 use crate::domain::quote::{ChartRange, PricePoint, Quote};
 use crate::domain::Symbol;
+use crate::server::config::Config;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -76,7 +80,23 @@ pub struct Market {
 
 impl Market {
     pub fn simulated(hours: MarketHours) -> Market {
-        Market { universe: Arc::new(Universe::builtin()), quotes: Arc::new(SimulatedQuotes { hours }), hours }
+        Market::with_quotes(hours, Arc::new(SimulatedQuotes { hours }))
+    }
+
+    /// The built-in universe priced by `quotes`.
+    pub fn with_quotes(hours: MarketHours, quotes: Arc<dyn QuoteSource>) -> Market {
+        Market { universe: Arc::new(Universe::builtin()), quotes, hours }
+    }
+
+    /// Finnhub when it is configured, else the simulated market.
+    pub fn from_config(config: &Config) -> Market {
+        match &config.finnhub {
+            Some(settings) => {
+                tracing::info!(base_url = %settings.base_url, "quotes from Finnhub");
+                Market::with_quotes(config.market_hours, Arc::new(finnhub::FinnhubQuotes::new(settings)))
+            }
+            None => Market::simulated(config.market_hours),
+        }
     }
 
     pub fn listing(&self, symbol: &Symbol) -> Result<&Listing, MarketError> {

@@ -70,7 +70,8 @@ fn LiveQuote(symbol: String, initial: StockView) -> impl IntoView {
                 <span class="muted">"today"</span>
             </div>
             <p class="muted quote-meta">
-                "As of " {row.as_of.format("%H:%M:%S UTC").to_string()} " · refreshes every 5 s · day range "
+                <span data-testid="quote-freshness">{freshness(&row.as_of, view.quote_delayed, view.market_open)}</span>
+                " · day range "
                 {view.day_low.to_usd()} " – " {view.day_high.to_usd()}
                 {(!view.market_open).then_some(" · market closed")}
             </p>
@@ -80,6 +81,16 @@ fn LiveQuote(symbol: String, initial: StockView) -> impl IntoView {
         <Transition fallback=move || line(initial.clone())>
             {move || Suspend::new(async move { latest.await.ok().map(line) })}
         </Transition>
+    }
+}
+
+/// How old the price is: a clock time while fresh; the date too once it is over a minute old,
+/// flagged "Delayed" while the market is open (a provider outage).
+fn freshness(as_of: &chrono::DateTime<chrono::Utc>, delayed: bool, market_open: bool) -> String {
+    match (delayed, market_open) {
+        (false, _) => format!("As of {} · refreshes every 5 s", as_of.format("%H:%M:%S UTC")),
+        (true, true) => format!("Delayed · last price as of {}", as_of.format("%b %-d, %H:%M UTC")),
+        (true, false) => format!("Last price as of {}", as_of.format("%b %-d, %H:%M UTC")),
     }
 }
 
