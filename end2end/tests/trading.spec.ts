@@ -1,4 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
+import { readFile } from "node:fs/promises";
 
 async function waitForHydration(page: Page) {
   await page.waitForFunction(() => performance.getEntriesByType("resource").some((r) => r.name.endsWith(".wasm")));
@@ -38,5 +39,42 @@ test("find a stock, preview and buy, see the dashboard change, then sell", async
   await page.goto("/dashboard");
   const holdings = page.getByTestId("holdings");
   await expect(holdings.getByRole("row", { name: /AAPL/ })).toContainText("1");
+  await expect(page.getByRole("img", { name: /^By holding: AAPL \d+\.\d\d%, Cash \d+\.\d\d%$/ })).toBeVisible();
+  await expect(page.getByRole("img", { name: /^By sector: Information Technology/ })).toBeVisible();
+  await expect(page.getByRole("img", { name: /^Portfolio value: from \$10,000\.00 to / })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("dashboard.png"), fullPage: true });
+
+  // The ledger: both trades, newest first; filters; the CSV download.
+  await page.goto("/history");
+  await waitForHydration(page);
+  const ledger = page.getByTestId("ledger");
+  await expect(ledger.getByRole("row")).toHaveCount(3);
+  await expect(ledger.getByRole("row").nth(1)).toContainText("Sell");
+  await expect(ledger.getByRole("row").nth(2)).toContainText("Buy");
+  await page.getByLabel("Side").selectOption("buy");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/side=buy/);
+  await expect(ledger.getByRole("row")).toHaveCount(2);
+  await page.screenshot({ path: testInfo.outputPath("history.png"), fullPage: true });
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download CSV" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^papertrade-trades-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = (await readFile(await download.path(), "utf8")).trim().split(/\r?\n/);
+  expect(csv).toHaveLength(3);
+  expect(csv[1]).toMatch(/^[^,]+,AAPL,sell,1,/);
+  expect(csv[2]).toMatch(/^[^,]+,AAPL,buy,2,/);
+
+  // Starting over asks for confirmation, then opens a fresh portfolio with an empty ledger.
+  await page.goto("/account");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Reset portfolio" }).click();
+  await expect(page.getByText("Tick the box to confirm")).toBeVisible();
+  await page.getByLabel("I understand that my holdings and trades will be put away").check();
+  await page.getByRole("button", { name: "Reset portfolio" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByText("No holdings yet")).toBeVisible();
+  await expect(page.getByTestId("portfolio-summary")).toContainText("$10,000.00");
+  await page.goto("/history");
+  await expect(page.getByText("No trades yet")).toBeVisible();
 });

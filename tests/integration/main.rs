@@ -13,6 +13,7 @@ mod harness;
 mod health;
 mod oauth;
 mod pages;
+mod portfolio;
 mod schema;
 mod seed;
 mod server_functions;

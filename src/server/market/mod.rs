@@ -40,19 +40,32 @@ pub trait QuoteSource: Send + Sync {
     ) -> Result<Vec<PricePoint>, MarketError>;
 }
 
-/// The simulated market: prices from [`simulated::price_at`], no network.
+/// The simulated market: prices from [`simulated::price_at`], no network. With NYSE hours,
+/// prices stand still while the market is closed, at the last close, as real quotes do.
 pub struct SimulatedQuotes {
     pub hours: MarketHours,
+}
+
+impl SimulatedQuotes {
+    /// The moment whose price is shown at `at`: `at` itself during a session, else the last close.
+    fn priced_at(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        if self.hours.is_open(at) {
+            at
+        } else {
+            self.hours.previous_close(at)
+        }
+    }
 }
 
 #[async_trait::async_trait]
 impl QuoteSource for SimulatedQuotes {
     async fn quote(&self, listing: &Listing, now: DateTime<Utc>) -> Result<Quote, MarketError> {
+        let priced_at = self.priced_at(now);
         Ok(Quote {
             symbol: listing.symbol.clone(),
-            price: simulated::price_at(listing, now),
-            previous_close: simulated::price_at(listing, self.hours.previous_close(now)),
-            as_of: simulated::tick_start(now),
+            price: simulated::price_at(listing, priced_at),
+            previous_close: simulated::price_at(listing, self.hours.change_since(now)),
+            as_of: simulated::tick_start(priced_at),
         })
     }
 
@@ -65,7 +78,7 @@ impl QuoteSource for SimulatedQuotes {
         Ok(range
             .sample_times(now)
             .into_iter()
-            .map(|at| PricePoint { at, price: simulated::price_at(listing, at) })
+            .map(|at| PricePoint { at, price: simulated::price_at(listing, self.priced_at(at)) })
             .collect())
     }
 }
@@ -105,5 +118,31 @@ impl Market {
 
     pub async fn quote(&self, symbol: &Symbol) -> Result<Quote, MarketError> {
         self.quotes.quote(self.listing(symbol)?, Utc::now()).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    #[tokio::test]
+    async fn with_nyse_hours_simulated_prices_stand_still_while_the_market_is_closed() {
+        let quotes = SimulatedQuotes { hours: MarketHours::Nyse };
+        let universe = Universe::builtin();
+        let aapl = universe.get(&Symbol::parse("AAPL").unwrap()).unwrap();
+        // Friday 2026-11-27 is a full session (16:00 New York = 21:00 UTC); the weekend follows.
+        let friday_close = at("2026-11-27T21:00:00Z");
+        let saturday = quotes.quote(aapl, at("2026-11-28T15:00:00Z")).await.unwrap();
+        let sunday = quotes.quote(aapl, at("2026-11-29T23:59:00Z")).await.unwrap();
+        assert_eq!(saturday, sunday);
+        assert_eq!((saturday.price, saturday.as_of), (simulated::price_at(aapl, friday_close), friday_close));
+        // The weekend shows Friday's change: against Wednesday's close (Thursday was Thanksgiving).
+        assert_eq!(saturday.previous_close, simulated::price_at(aapl, at("2026-11-25T21:00:00Z")));
+        let open = quotes.quote(aapl, at("2026-11-30T15:00:00Z")).await.unwrap();
+        assert_eq!(open.previous_close, saturday.price, "Monday moves from Friday's close");
     }
 }
