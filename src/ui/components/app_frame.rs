@@ -1,7 +1,7 @@
 //! The frame around every page: skip link, header with the product name and navigation, footer.
 
 use super::logo::Logo;
-use super::viewer::{provide_viewer, AccountMenu};
+use super::viewer::{provide_viewer, use_viewer, AccountMenu};
 use leptos::prelude::*;
 
 #[component]
@@ -17,18 +17,24 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     }
 }
 
-const NAV_LINKS: [(&str, &str); 6] = [
+/// The header's links for a signed-in learner: their own pages.
+const SIGNED_IN_LINKS: [(&str, &str); 3] = [("/markets", "Markets"), ("/dashboard", "Portfolio"), ("/history", "History")];
+/// The header's links for a visitor: the market and the landing page's sections.
+const VISITOR_LINKS: [(&str, &str); 4] = [
     ("/markets", "Markets"),
-    ("/dashboard", "Portfolio"),
-    ("/history", "History"),
     ("/#features", "Features"),
     ("/#how-it-works", "How it works"),
     ("/#calculator", "Calculator"),
 ];
 
+fn nav_list(links: &'static [(&'static str, &'static str)]) -> impl IntoView {
+    view! { <ul>{links.iter().map(|(href, label)| view! { <li><a href=*href>{*label}</a></li> }).collect_view()}</ul> }
+}
+
 #[component]
 fn SiteHeader() -> impl IntoView {
     let (menu_open, set_menu_open) = signal(false);
+    let viewer = use_viewer();
     view! {
         <header class="site-header">
             <div class="container header-inner">
@@ -50,12 +56,12 @@ fn SiteHeader() -> impl IntoView {
                     // Following a link closes the menu on phones.
                     on:click=move |_| set_menu_open.set(false)
                 >
-                    <ul>
-                        {NAV_LINKS
-                            .into_iter()
-                            .map(|(href, label)| view! { <li><a href=href>{label}</a></li> })
-                            .collect_view()}
-                    </ul>
+                    <Transition fallback=|| nav_list(&SIGNED_IN_LINKS[..1])>
+                        {move || Suspend::new(async move {
+                            let signed_in = matches!(viewer.await, Ok(Some(_)));
+                            nav_list(if signed_in { &SIGNED_IN_LINKS } else { &VISITOR_LINKS })
+                        })}
+                    </Transition>
                     <AccountMenu />
                 </nav>
             </div>

@@ -21,7 +21,9 @@ fn path(points: &[PricePoint]) -> Option<(String, Money, Money)> {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let (x, y) = (i as f64 * step, HEIGHT - 8.0 - (v - low) / span * (HEIGHT - 16.0));
+            // A flat series is drawn across the middle rather than along the bottom edge.
+            let y = if high > low { HEIGHT - 8.0 - (v - low) / span * (HEIGHT - 16.0) } else { HEIGHT / 2.0 };
+            let x = i as f64 * step;
             format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" })
         })
         .collect::<Vec<_>>()

@@ -168,7 +168,13 @@ fn LedgerRow(entry: LedgerEntry) -> impl IntoView {
     };
     view! {
         <tr>
-            <td><time datetime=entry.executed_at.to_rfc3339()>{entry.executed_at.format("%b %-d, %Y %H:%M").to_string()}</time></td>
+            <td>
+                <time class="ledger-time" datetime=entry.executed_at.to_rfc3339()>
+                    <span>{entry.executed_at.format("%b %-d, %Y").to_string()}</span>
+                    " "
+                    <span class="cell-note">{entry.executed_at.format("%H:%M").to_string()}</span>
+                </time>
+            </td>
             <th scope="row"><a href=format!("/stocks/{}", entry.symbol)>{entry.symbol.clone()}</a></th>
             <td><span class=side_class>{side_label}</span></td>
             <td class="num">{entry.quantity}</td>
