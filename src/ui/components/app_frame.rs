@@ -18,7 +18,8 @@ pub fn AppFrame(children: Children) -> impl IntoView {
 }
 
 /// The header's links for a signed-in learner: their own pages.
-const SIGNED_IN_LINKS: [(&str, &str); 3] = [("/markets", "Markets"), ("/dashboard", "Portfolio"), ("/history", "History")];
+const SIGNED_IN_LINKS: [(&str, &str); 3] =
+    [("/markets", "Markets"), ("/dashboard", "Portfolio"), ("/history", "History")];
 /// The header's links for a visitor: the market and the landing page's sections.
 const VISITOR_LINKS: [(&str, &str); 4] = [
     ("/markets", "Markets"),
