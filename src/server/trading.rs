@@ -37,7 +37,7 @@ pub async fn place_order(
     if !market.hours.is_open(now) {
         return Err(rejected(OrderRejection::MarketClosed { next_open: market.hours.next_open(now) }));
     }
-    let quote = market.quote(&ticket.symbol).await.map_err(|error| match error {
+    let quote = market.quote(&ticket.symbol, now).await.map_err(|error| match error {
         MarketError::UnknownSymbol(symbol) => rejected(OrderRejection::UnknownSymbol(symbol.to_string())),
         MarketError::Unavailable(_) => AppError::Unavailable,
     })?;

@@ -6,11 +6,15 @@ use crate::server::portfolio::ledger;
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use super::plain_page::plain_page;
+use crate::api::AppError;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 
 pub async fn download(State(state): State<AppState>, mut auth: AuthSession) -> Response {
-    let Ok(user) = session::require_user(&mut auth, &state.config).await else {
-        return Redirect::to("/login?next=/history").into_response();
+    let user = match session::require_user(&mut auth, &state.config).await {
+        Ok(user) => user,
+        Err(error) if error.status() == 401 => return Redirect::to("/login?next=/history").into_response(),
+        Err(error) => return failed(&error),
     };
     match ledger::csv(&state.pool, user.id).await {
         Ok(csv) => {
@@ -25,9 +29,16 @@ pub async fn download(State(state): State<AppState>, mut auth: AuthSession) -> R
             )
                 .into_response()
         }
-        Err(error) => {
-            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, "The trade history could not be exported. Please try again.").into_response()
-        }
+        Err(error) => failed(&error),
     }
+}
+
+fn failed(error: &AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let page = plain_page(
+        "The export did not work",
+        "Your trade history could not be exported just now. Please try again in a moment.",
+        ("/history", "Back to History"),
+    );
+    (status, Html(page)).into_response()
 }

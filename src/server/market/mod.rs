@@ -116,8 +116,10 @@ impl Market {
         self.universe.get(symbol).ok_or_else(|| MarketError::UnknownSymbol(symbol.clone()))
     }
 
-    pub async fn quote(&self, symbol: &Symbol) -> Result<Quote, MarketError> {
-        self.quotes.quote(self.listing(symbol)?, Utc::now()).await
+    /// The quote of `symbol` at `now` (one clock reading per request keeps a trade's price and
+    /// its snapshot on the same tick).
+    pub async fn quote(&self, symbol: &Symbol, now: DateTime<Utc>) -> Result<Quote, MarketError> {
+        self.quotes.quote(self.listing(symbol)?, now).await
     }
 }
 
