@@ -1,13 +1,13 @@
 //! `GET /history.csv`: the signed-in user's whole trade ledger as a CSV download. Signed out, the
 //! browser is sent to log in and comes back to the History page.
 
+use super::plain_page::plain_page;
+use crate::api::AppError;
 use crate::server::auth::session::{self, AuthSession};
 use crate::server::portfolio::ledger;
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
-use super::plain_page::plain_page;
-use crate::api::AppError;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 pub async fn download(State(state): State<AppState>, mut auth: AuthSession) -> Response {
