@@ -43,8 +43,10 @@ pub async fn place_order(
     })?;
 
     let mut tx = pool.begin().await?;
-    let (portfolio_id, cash) =
-        portfolios::lock_active(&mut tx, user_id).await?.ok_or_else(|| AppError::NotFound("your portfolio".into()))?;
+    let (portfolio_id, cash) = portfolios::lock_active(&mut tx, user_id).await?.ok_or_else(|| {
+        // Either there never was one, or a reset archived it while this order waited.
+        AppError::Conflict("your portfolio was just reset; reload the page and try again".into())
+    })?;
     // Checked again under the lock: a concurrent retry with the same key may have just executed.
     if let Some(row) = trades::by_idempotency_key(&mut tx, portfolio_id, ticket.idempotency_key).await? {
         return replay(row, ticket);

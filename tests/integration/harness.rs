@@ -80,8 +80,7 @@ impl TestApp {
         let pool = db::connect(&config).await.expect("connects to the fresh database");
         db::migrate(&pool).await.expect("migrations apply");
         let mut state = AppState::new(config, pool.clone());
-        let money = |text| papertrade::domain::Money::parse(text).expect("a price");
-        state.market.quotes = std::sync::Arc::new(FixedPrice(money(price), money(previous_close)));
+        state.market = fixed_market(price, previous_close);
         TestApp::serve_state(state, pool).await
     }
 
@@ -138,6 +137,15 @@ pub fn session_set_cookie(response: &reqwest::Response) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with("papertrade_session="))
         .map(str::to_owned)
+}
+
+/// The built-in universe, every symbol quoted at `price` against a previous close of `previous_close`.
+pub fn fixed_market(price: &str, previous_close: &str) -> papertrade::server::market::Market {
+    let money = |text| papertrade::domain::Money::parse(text).expect("a price");
+    papertrade::server::market::Market::with_quotes(
+        papertrade::domain::MarketHours::Always,
+        std::sync::Arc::new(FixedPrice(money(price), money(previous_close))),
+    )
 }
 
 /// A quote source for tests that need a price that does not move: every symbol at one price

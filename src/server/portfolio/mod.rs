@@ -35,12 +35,18 @@ pub async fn priced(
             Some(listing) => market.quotes.quote(listing, now).await.ok(),
             None => None,
         };
-        let cost = Money::from_decimal(average_price);
-        let (price, previous_close) = quote.map_or((cost, cost), |q| (q.price, q.previous_close));
-        let (net_shares_today, net_spent_today) = traded_today
+        let traded = traded_today
             .iter()
             .find(|(traded, ..)| *traded == symbol)
             .map_or((0, Decimal::ZERO), |(_, shares, spent)| (*shares, *spent));
+        // Without a quote the holding is valued at its cost and shows no change today.
+        let (price, previous_close, (net_shares_today, net_spent_today)) = match quote {
+            Some(quote) => (quote.price, quote.previous_close, traded),
+            None => {
+                let cost = Money::from_decimal(average_price);
+                (cost, cost, (0, Decimal::ZERO))
+            }
+        };
         inputs.push(HoldingInput {
             name: listing.map_or_else(|| symbol.clone(), |l| l.name.clone()),
             sector: listing.map_or_else(|| "Other".to_owned(), |l| l.sector.clone()),
@@ -58,12 +64,14 @@ pub async fn priced(
 
 /// The user's active portfolio valued at current prices; `None` if they have none.
 pub async fn value_of(state: &AppState, user_id: Uuid) -> Result<Option<PortfolioValue>, AppError> {
-    let mut conn = state.pool.acquire().await?;
-    let Some(stored) = portfolios::holdings_of_active(&mut conn, user_id).await? else { return Ok(None) };
+    // One snapshot of the database for cash, holdings and today's trades, so a trade committing
+    // in between cannot be counted twice or missed.
+    let mut tx = crate::server::db::begin_read_only_snapshot(&state.pool).await?;
+    let Some(stored) = portfolios::holdings_of_active(&mut tx, user_id).await? else { return Ok(None) };
     let now = Utc::now();
     let since = state.market.hours.change_since(now);
-    let traded_today = trades::net_since(&mut conn, stored.id, since).await?;
-    drop(conn);
+    let traded_today = trades::net_since(&mut tx, stored.id, since).await?;
+    tx.commit().await?;
     let inputs = priced(&state.market, stored.holdings, traded_today, now).await;
     Ok(Some(valuation::value(stored.cash, stored.starting_cash, inputs)))
 }
@@ -89,4 +97,24 @@ pub async fn open(conn: &mut sqlx::PgConnection, user_id: Uuid, starting_cash: M
     portfolios::insert(conn, id, user_id, starting_cash, starting_cash).await?;
     history::record_open(conn, id, starting_cash).await?;
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::market_hours::MarketHours;
+    use rust_decimal_macros::dec;
+
+    #[tokio::test]
+    async fn a_holding_without_a_quote_is_valued_at_cost_with_no_change_today() {
+        let market = Market::simulated(MarketHours::Always);
+        // ZZZZ is not listed (say, delisted): bought 5 more today for 60, and OLD sold out today for 90.
+        let holdings = vec![("ZZZZ".to_owned(), 10, dec!(12))];
+        let today = vec![("ZZZZ".to_owned(), 5, dec!(60)), ("OLD".to_owned(), -3, dec!(-90))];
+        let inputs = priced(&market, holdings, today, Utc::now()).await;
+        let value = valuation::value(Money::from_cents(10_000), Money::from_cents(100_000), inputs);
+        assert_eq!(value.total_value, Money::from_cents(22_000), "cash 100 + 10 × 12");
+        assert_eq!(value.day_change, Money::ZERO);
+        assert_eq!(value.holdings.len(), 1);
+    }
 }

@@ -86,6 +86,8 @@ pub async fn lacking_close(
     opened_before: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<(Uuid, Money, Vec<(String, i64, Decimal)>)>, sqlx::Error> {
+    // Cash and holdings from one snapshot, so a trade committing in between is not half seen.
+    let mut tx = crate::server::db::begin_read_only_snapshot(pool).await?;
     let portfolios: Vec<(Uuid, Decimal)> = sqlx::query_as(
         "SELECT p.id, p.cash_balance FROM portfolios p
          WHERE p.archived_at IS NULL AND p.created_at < $2
@@ -96,7 +98,7 @@ pub async fn lacking_close(
     .bind(trading_day)
     .bind(opened_before)
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     let ids: Vec<Uuid> = portfolios.iter().map(|(id, _)| *id).collect();
     let holdings: Vec<(Uuid, String, i64, Decimal)> =

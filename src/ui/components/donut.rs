@@ -15,12 +15,15 @@ pub fn Donut(slices: Vec<Slice>, #[prop(into)] title: String) -> impl IntoView {
         "{title}: {}",
         slices.iter().map(|s| format!("{} {}%", s.label, s.percent)).collect::<Vec<_>>().join(", ")
     );
+    // Arc lengths from the exact values (not the rounded percentages), so the ring closes.
+    let amount = |slice: &Slice| slice.value.amount().to_string().parse::<f64>().unwrap_or(0.0);
+    let total: f64 = slices.iter().map(amount).sum();
     let mut start = 0.0_f64;
     let arcs = slices
         .iter()
         .enumerate()
         .map(|(index, slice)| {
-            let length = slice.percent.value().to_string().parse::<f64>().unwrap_or(0.0);
+            let length = if total > 0.0 { amount(slice) / total * 100.0 } else { 0.0 };
             // Dashes start at 3 o'clock; an offset of 25 moves the first to 12 o'clock.
             let offset = 25.0 - start;
             start += length;

@@ -74,7 +74,8 @@ fn Ledger() -> impl IntoView {
                 <a class="button secondary" href="/history.csv" rel="external" download>"Download CSV"</a>
             </div>
             <p class="muted">"Every trade in your current portfolio, newest first. The CSV holds all of them."</p>
-            <Filters query=ledger_query />
+            // Re-rendered when the address changes, so "Clear" and the pager keep the form in step.
+            {move || view! { <Filters current=ledger_query.get() /> }}
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading your trades…"</p> }>
                 {move || Suspend::new(async move {
                     let query = ledger_query.get_untracked();
@@ -91,8 +92,7 @@ fn Ledger() -> impl IntoView {
 }
 
 #[component]
-fn Filters(query: Memo<LedgerQuery>) -> impl IntoView {
-    let current = query.get_untracked();
+fn Filters(current: LedgerQuery) -> impl IntoView {
     let side = current.side.clone();
     let side_option = move |value: &'static str, label: &'static str| {
         view! { <option value=value selected=side == value>{label}</option> }
@@ -182,7 +182,7 @@ fn LedgerRow(entry: LedgerEntry) -> impl IntoView {
             <td class="num">{entry.amount.to_usd()}</td>
             <td class="num">{match entry.realized_pnl {
                 Some(pnl) => view! { <Change amount=pnl /> }.into_any(),
-                None => view! { <span aria-label="none">"—"</span> }.into_any(),
+                None => view! { <span aria-hidden="true">"—"</span><span class="sr-only">"none"</span> }.into_any(),
             }}</td>
             <td class="num hide-narrow">{entry.cash_after.to_usd()}</td>
         </tr>
