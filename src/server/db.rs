@@ -62,6 +62,16 @@ pub fn looks_like_development(options: &PgConnectOptions) -> bool {
     local_host || ["dev", "test", "local"].iter().any(|word| name.contains(word))
 }
 
+/// A read-only transaction that sees one consistent snapshot of the database, for reads that
+/// span several statements.
+pub async fn begin_read_only_snapshot(
+    pool: &PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
+    Ok(tx)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,14 +95,4 @@ mod tests {
         assert!(!looks_like_development(&options("postgres://u@db.example.com/papertrade")));
         assert!(!looks_like_development(&options("postgres://u@10.0.0.5/papertrade")));
     }
-}
-
-/// A read-only transaction that sees one consistent snapshot of the database, for reads that
-/// span several statements.
-pub async fn begin_read_only_snapshot(
-    pool: &PgPool,
-) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
-    Ok(tx)
 }
