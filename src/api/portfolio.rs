@@ -19,16 +19,14 @@ pub async fn my_portfolio() -> Result<PortfolioValue, AppError> {
 }
 
 /// The caller's portfolio value as recorded over time (at open, after each trade, at each
-/// close), oldest first, ending with its value now.
+/// close), oldest first. The value now is `my_portfolio`'s; the chart appends it.
 #[server(prefix = "/api", endpoint = "value_history")]
 pub async fn value_history() -> Result<Vec<PricePoint>, AppError> {
     use crate::server::portfolio::history;
-    use crate::server::{auth::session, error::respond, portfolio};
+    use crate::server::{auth::session, error::respond};
     async move {
         let (state, _, user) = session::signed_in().await?;
-        let not_found = || AppError::NotFound("your portfolio".into());
-        let now = portfolio::value_of(&state, user.id).await?.ok_or_else(not_found)?;
-        history::of_user(&state.pool, user.id, now.total_value).await?.ok_or_else(not_found)
+        history::of_user(&state.pool, user.id).await?.ok_or_else(|| AppError::NotFound("your portfolio".into()))
     }
     .await
     .map_err(respond)

@@ -9,6 +9,7 @@
 
 use super::quote::Percent;
 use super::Money;
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -74,11 +75,13 @@ pub struct PortfolioValue {
     pub total_return_percent: Percent,
     /// Largest market value first.
     pub holdings: Vec<HoldingValue>,
+    /// When the prices used were read.
+    pub valued_at: DateTime<Utc>,
 }
 
 /// Values a portfolio. `inputs` may include symbols sold out today (zero shares): they count in
 /// the day's change but are not holdings.
-pub fn value(cash: Money, starting_cash: Money, inputs: Vec<HoldingInput>) -> PortfolioValue {
+pub fn value(cash: Money, starting_cash: Money, inputs: Vec<HoldingInput>, valued_at: DateTime<Utc>) -> PortfolioValue {
     let invested: Decimal = inputs.iter().map(HoldingInput::market_value).sum();
     let total = cash.amount() + invested;
     let day_change: Decimal = inputs.iter().map(HoldingInput::day_change).sum();
@@ -116,6 +119,7 @@ pub fn value(cash: Money, starting_cash: Money, inputs: Vec<HoldingInput>) -> Po
         total_return: Money::from_decimal(total_return),
         total_return_percent: Percent::of(total_return, starting_cash.amount()),
         holdings,
+        valued_at,
     }
 }
 
@@ -199,6 +203,7 @@ mod tests {
             money("4000"),
             money("10000"),
             vec![holding("AAA", 10, dec!(100), "110", "100"), holding("BBB", 20, dec!(150), "140", "140")],
+            Utc::now(),
         );
         assert_eq!(value.invested, money("3900"));
         assert_eq!(value.total_value, money("7900"));
@@ -216,7 +221,7 @@ mod tests {
 
     #[test]
     fn an_all_cash_portfolio_has_no_change() {
-        let value = value(money("10000"), money("10000"), vec![]);
+        let value = value(money("10000"), money("10000"), vec![], Utc::now());
         assert_eq!((value.total_value, value.day_change_percent.signed()), (money("10000"), "0.00%".into()));
     }
 
@@ -226,7 +231,7 @@ mod tests {
         let mut held = holding("AAA", 15, dec!(101.3333), "105", "100");
         (held.net_shares_today, held.net_spent_today) = (5, dec!(520));
         // 10 × (105 − 100) + 5 × (105 − 104) = 55
-        let value = value(money("480"), money("10000"), vec![held]);
+        let value = value(money("480"), money("10000"), vec![held], Utc::now());
         assert_eq!((value.day_change, value.holdings[0].day_change), (money("55"), money("55")));
         // Against the value at the close: 10 × 100 plus the 1,000 of cash held before the buy.
         assert_eq!(value.day_change_percent.signed(), "+2.75%");
@@ -237,7 +242,7 @@ mod tests {
         // Held 10 at a close of 100, sold all today at 98 (received 980): the day lost 20.
         let mut sold = holding("AAA", 0, dec!(90), "97", "100");
         (sold.net_shares_today, sold.net_spent_today) = (-10, dec!(-980));
-        let value = value(money("1980"), money("2000"), vec![sold]);
+        let value = value(money("1980"), money("2000"), vec![sold], Utc::now());
         assert!(value.holdings.is_empty());
         assert_eq!((value.day_change, value.total_value), (money("-20"), money("1980")));
     }
@@ -245,7 +250,7 @@ mod tests {
     #[test]
     fn allocation_names_the_largest_holdings_and_groups_the_rest() {
         let inputs = (1..=8).map(|i| holding(&format!("S{i}"), i, dec!(10), "10", "10")).collect();
-        let value = value(money("640"), money("1000"), inputs);
+        let value = value(money("640"), money("1000"), inputs, Utc::now());
         let slices = value.allocation_by_holding();
         let labels: Vec<&str> = slices.iter().map(|s| s.label.as_str()).collect();
         assert_eq!(labels, ["S8", "S7", "S6", "S5", "S4", "S3", "Other holdings", "Cash"]);

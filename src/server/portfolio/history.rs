@@ -61,16 +61,16 @@ pub async fn record_closes(pool: &PgPool, market: &Market, now: DateTime<Utc>) -
     Ok(written)
 }
 
-/// The user's active portfolio's recorded values, oldest first, ending with `now_value`.
-pub async fn of_user(pool: &PgPool, user_id: Uuid, now_value: Money) -> Result<Option<Vec<PricePoint>>, sqlx::Error> {
+/// The user's active portfolio's recorded values, oldest first, thinned for a chart.
+pub async fn of_user(pool: &PgPool, user_id: Uuid) -> Result<Option<Vec<PricePoint>>, sqlx::Error> {
     let Some(portfolio_id) = portfolios::active_id(&mut *pool.acquire().await?, user_id).await? else {
         return Ok(None);
     };
-    let mut points: Vec<PricePoint> = snapshots::history(pool, portfolio_id)
+    let points = snapshots::history(pool, portfolio_id)
         .await?
         .into_iter()
         .map(|(at, value)| PricePoint { at, price: Money::from_decimal(value) })
         .collect();
-    points.push(PricePoint { at: Utc::now(), price: now_value });
-    Ok(Some(thin(points, CHART_POINTS)))
+    // One point is kept free for the value now, which the page adds.
+    Ok(Some(thin(points, CHART_POINTS - 1)))
 }

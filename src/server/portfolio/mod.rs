@@ -73,7 +73,7 @@ pub async fn value_of(state: &AppState, user_id: Uuid) -> Result<Option<Portfoli
     let traded_today = trades::net_since(&mut tx, stored.id, since).await?;
     tx.commit().await?;
     let inputs = priced(&state.market, stored.holdings, traded_today, now).await;
-    Ok(Some(valuation::value(stored.cash, stored.starting_cash, inputs)))
+    Ok(Some(valuation::value(stored.cash, stored.starting_cash, inputs, now)))
 }
 
 /// Starts the user over: the active portfolio is archived with its ledger, and a new one opens
@@ -112,7 +112,7 @@ mod tests {
         let holdings = vec![("ZZZZ".to_owned(), 10, dec!(12))];
         let today = vec![("ZZZZ".to_owned(), 5, dec!(60)), ("OLD".to_owned(), -3, dec!(-90))];
         let inputs = priced(&market, holdings, today, Utc::now()).await;
-        let value = valuation::value(Money::from_cents(10_000), Money::from_cents(100_000), inputs);
+        let value = valuation::value(Money::from_cents(10_000), Money::from_cents(100_000), inputs, Utc::now());
         assert_eq!(value.total_value, Money::from_cents(22_000), "cash 100 + 10 × 12");
         assert_eq!(value.day_change, Money::ZERO);
         assert_eq!(value.holdings.len(), 1);

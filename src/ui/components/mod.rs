@@ -2,6 +2,7 @@
 
 pub mod app_frame;
 pub mod change;
+pub mod data_table;
 pub mod donut;
 pub mod form;
 pub mod line_chart;

@@ -3,8 +3,10 @@
 
 use crate::api::auth::Viewer;
 use crate::api::portfolio::{my_portfolio, value_history};
+use crate::domain::quote::PricePoint;
 use crate::domain::valuation::PortfolioValue;
 use crate::ui::components::change::{Change, PercentChange};
+use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::donut::Donut;
 use crate::ui::components::line_chart::LineChart;
 use crate::ui::components::viewer::RequireUser;
@@ -62,9 +64,12 @@ fn Dashboard(viewer: Viewer) -> impl IntoView {
             <h2 class="section-title">"Value over time"</h2>
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the value history…"</p> }>
                 {move || Suspend::new(async move {
-                    match history.await {
-                        Ok(points) => view! { <LineChart points label="Portfolio value" /> }.into_any(),
-                        Err(_) => view! { <p role="alert">"The value history could not be loaded."</p> }.into_any(),
+                    match (history.await, overview.await) {
+                        (Ok(mut points), Ok(now)) => {
+                            points.push(PricePoint { at: now.valued_at, price: now.total_value });
+                            view! { <LineChart points label="Portfolio value" /> }.into_any()
+                        }
+                        _ => view! { <p role="alert">"The value history could not be loaded."</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -104,6 +109,16 @@ fn Breakdown(overview: PortfolioValue) -> impl IntoView {
     }
 }
 
+const HOLDING_COLUMNS: [Column; 7] = [
+    ("Symbol", ""),
+    ("Shares", "num"),
+    ("Avg cost", "num"),
+    ("Price", "num"),
+    ("Value", "num"),
+    ("Unrealized P&L", "num"),
+    ("Weight", "num"),
+];
+
 #[component]
 fn Holdings(overview: PortfolioValue) -> impl IntoView {
     if overview.holdings.is_empty() {
@@ -116,20 +131,7 @@ fn Holdings(overview: PortfolioValue) -> impl IntoView {
         .into_any();
     }
     view! {
-        <div class="table-wrap" role="region" aria-label="Holdings" tabindex="0">
-            <table class="data-table" data-testid="holdings">
-                <thead>
-                    <tr>
-                        <th scope="col">"Symbol"</th>
-                        <th scope="col" class="num">"Shares"</th>
-                        <th scope="col" class="num">"Avg cost"</th>
-                        <th scope="col" class="num">"Price"</th>
-                        <th scope="col" class="num">"Value"</th>
-                        <th scope="col" class="num">"Unrealized P&L"</th>
-                        <th scope="col" class="num">"Weight"</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable label="Holdings" testid="holdings" columns=&HOLDING_COLUMNS>
                     {overview.holdings.into_iter().map(|line| view! {
                         <tr>
                             <th scope="row">
@@ -144,9 +146,7 @@ fn Holdings(overview: PortfolioValue) -> impl IntoView {
                             <td class="num">{format!("{}%", line.weight)}</td>
                         </tr>
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
     .into_any()
 }

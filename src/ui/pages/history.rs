@@ -5,6 +5,7 @@
 use crate::api::history::{trade_history, LedgerEntry, LedgerPage};
 use crate::domain::Side;
 use crate::ui::components::change::Change;
+use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::viewer::RequireUser;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -118,6 +119,17 @@ fn Filters(current: LedgerQuery) -> impl IntoView {
     }
 }
 
+const LEDGER_COLUMNS: [Column; 8] = [
+    ("Date (UTC)", ""),
+    ("Symbol", ""),
+    ("Side", ""),
+    ("Shares", "num"),
+    ("Price", "num"),
+    ("Amount", "num"),
+    ("Realized P&L", "num"),
+    ("Cash after", "num hide-narrow"),
+];
+
 #[component]
 fn LedgerTable(page: LedgerPage, query: LedgerQuery) -> impl IntoView {
     if page.entries.is_empty() {
@@ -138,23 +150,9 @@ fn LedgerTable(page: LedgerPage, query: LedgerQuery) -> impl IntoView {
     );
     view! {
         <p class="muted" role="status" data-testid="ledger-summary">{summary}</p>
-        <div class="table-wrap" role="region" aria-label="Trades" tabindex="0">
-            <table class="data-table" data-testid="ledger">
-                <thead>
-                    <tr>
-                        <th scope="col">"Date (UTC)"</th>
-                        <th scope="col">"Symbol"</th>
-                        <th scope="col">"Side"</th>
-                        <th scope="col" class="num">"Shares"</th>
-                        <th scope="col" class="num">"Price"</th>
-                        <th scope="col" class="num">"Amount"</th>
-                        <th scope="col" class="num">"Realized P&L"</th>
-                        <th scope="col" class="num hide-narrow">"Cash after"</th>
-                    </tr>
-                </thead>
-                <tbody>{page.entries.into_iter().map(|entry| view! { <LedgerRow entry /> }).collect_view()}</tbody>
-            </table>
-        </div>
+        <DataTable label="Trades" testid="ledger" columns=&LEDGER_COLUMNS>
+            {page.entries.into_iter().map(|entry| view! { <LedgerRow entry /> }).collect_view()}
+        </DataTable>
         <Pager page=page.page pages=page.pages query />
     }
     .into_any()
