@@ -1,5 +1,5 @@
 # Papertrade — the two commands are `make run` and `make test`; see README.md.
-.PHONY: run test dev build setup reset-db db-start db-stop db-destroy psql
+.PHONY: run test dev build setup reset-db db-start db-stop db-destroy psql bench-sse
 
 run:            ## install what is missing, start PostgreSQL, build, migrate, seed, serve :3000
 	@scripts/run.sh
@@ -27,3 +27,6 @@ db-destroy:     ## delete the local cluster and its data
 
 psql:           ## psql on the development database
 	@scripts/db.sh psql
+
+bench-sse:      ## live-push benchmark: 10,000 idle SSE streams, server RSS, push latency
+	@bench/sse_push.sh
