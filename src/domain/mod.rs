@@ -33,6 +33,8 @@ macro_rules! string_newtype {
 }
 
 pub mod account;
+pub mod alert;
+pub mod coach;
 pub mod email;
 pub mod market_hours;
 pub mod money;
