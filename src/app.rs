@@ -3,7 +3,8 @@
 use crate::ui::components::app_frame::AppFrame;
 use crate::ui::pages::{
     account::AccountPage, dashboard::DashboardPage, history::HistoryPage, landing::LandingPage, login::LoginPage,
-    markets::MarketsPage, not_found::NotFoundPage, signup::SignupPage, stock::StockPage,
+    markets::MarketsPage, not_found::NotFoundPage, notifications::NotificationsPage, signup::SignupPage,
+    stock::StockPage, watchlist::WatchlistPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -52,6 +53,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/markets") view=MarketsPage />
                     <Route path=path!("/stocks/:symbol") view=StockPage />
+                    <Route path=path!("/watchlist") view=WatchlistPage />
+                    <Route path=path!("/notifications") view=NotificationsPage />
                 </Routes>
             </AppFrame>
         </Router>

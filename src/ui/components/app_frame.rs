@@ -1,12 +1,16 @@
-//! The frame around every page: skip link, header with the product name and navigation, footer.
+//! The frame around every page: skip link, header with the product name, navigation and the
+//! notifications bell, footer, and the toasts of the live stream.
 
+use super::live::{provide_live_events, use_live_events};
 use super::logo::Logo;
+use super::toast::ToastRegion;
 use super::viewer::{provide_viewer, use_viewer, AccountMenu};
 use leptos::prelude::*;
 
 #[component]
 pub fn AppFrame(children: Children) -> impl IntoView {
     provide_viewer();
+    provide_live_events();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <SiteHeader />
@@ -14,12 +18,13 @@ pub fn AppFrame(children: Children) -> impl IntoView {
             {children()}
         </main>
         <SiteFooter />
+        <ToastRegion />
     }
 }
 
 /// The header's links for a signed-in learner: their own pages.
-const SIGNED_IN_LINKS: [(&str, &str); 3] =
-    [("/markets", "Markets"), ("/dashboard", "Portfolio"), ("/history", "History")];
+const SIGNED_IN_LINKS: [(&str, &str); 4] =
+    [("/markets", "Markets"), ("/dashboard", "Portfolio"), ("/history", "History"), ("/watchlist", "Watchlist")];
 /// The header's links for a visitor: the market and the landing page's sections.
 const VISITOR_LINKS: [(&str, &str); 4] = [
     ("/markets", "Markets"),
@@ -65,8 +70,54 @@ fn SiteHeader() -> impl IntoView {
                     </Transition>
                     <AccountMenu />
                 </nav>
+                <NotificationsLink />
             </div>
         </header>
+    }
+}
+
+/// The bell: a link to the notification centre with the unread count, for signed-in learners.
+#[component]
+fn NotificationsLink() -> impl IntoView {
+    let viewer = use_viewer();
+    let live = use_live_events();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let signed_in = matches!(viewer.await, Ok(Some(_)));
+                let unread = live.unread().await;
+                signed_in.then(|| view! { <Bell unread /> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Bell(unread: Signal<i64>) -> impl IntoView {
+    let label = move || match unread.get() {
+        0 => "Notifications".to_owned(),
+        n => format!("Notifications, {n} unread"),
+    };
+    view! {
+        <a href="/notifications" class="bell" aria-label=label data-testid="notifications-link">
+            <svg class="bell-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+                <path d="M12 3a6 6 0 0 0-6 6v3.6l-1.7 2.9A1 1 0 0 0 5.2 17h13.6a1 1 0 0 0 .9-1.5L18 12.6V9a6 6 0 0 0-6-6Z" />
+                <path d="M9.5 19a2.5 2.5 0 0 0 5 0" />
+            </svg>
+            <span class="sr-only">"Notifications"</span>
+            {move || (unread.get() > 0).then(|| view! {
+                <span class="bell-count" data-testid="unread-count">{badge_text(unread.get())}</span>
+            })}
+        </a>
+    }
+}
+
+/// The badge's number: exact up to 99.
+fn badge_text(unread: i64) -> String {
+    if unread > 99 {
+        "99+".to_owned()
+    } else {
+        unread.to_string()
     }
 }
 

@@ -1,5 +1,6 @@
 //! The signed-in home: what the portfolio is worth, how it moved over time, how it is allocated,
-//! and what it holds — refreshed every 5 seconds while the page is open.
+//! and what it holds — refreshed on each trade and price update of the live stream, and every 5
+//! seconds while the stream is down.
 
 use crate::api::auth::Viewer;
 use crate::api::portfolio::{my_portfolio, value_history};
@@ -9,6 +10,7 @@ use crate::ui::components::change::{Change, PercentChange};
 use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::donut::Donut;
 use crate::ui::components::line_chart::LineChart;
+use crate::ui::components::live::{poll_while_offline, use_live_events};
 use crate::ui::components::viewer::RequireUser;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,10 +41,13 @@ pub fn refresh_periodically(refetch: impl Fn() + Clone + 'static) {
 fn Dashboard(viewer: Viewer) -> impl IntoView {
     let overview = Resource::new(|| (), |()| my_portfolio());
     let history = Resource::new(|| (), |()| value_history());
-    refresh_periodically(move || {
+    let refetch = move || {
         overview.refetch();
         history.refetch();
-    });
+    };
+    let live = use_live_events();
+    Effect::watch(move || (live.trades_version(), live.prices_version()), move |_, _, _| refetch(), false);
+    poll_while_offline(live, refetch);
     view! {
         <section class="container page">
             <h1>"Hello, " {viewer.username.clone()}</h1>

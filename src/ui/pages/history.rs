@@ -6,6 +6,7 @@ use crate::api::history::{trade_history, LedgerEntry, LedgerPage};
 use crate::domain::Side;
 use crate::ui::components::change::Change;
 use crate::ui::components::data_table::{Column, DataTable};
+use crate::ui::components::live::use_live_events;
 use crate::ui::components::viewer::RequireUser;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -67,7 +68,12 @@ fn Ledger() -> impl IntoView {
             page: q.get("page").unwrap_or_default(),
         })
     });
-    let ledger = Resource::new(move || ledger_query.get(), |q| trade_history(q.page, q.symbol, q.side));
+    // A trade from another tab (or device) arrives on the live stream and reloads the page.
+    let live = use_live_events();
+    let ledger = Resource::new(
+        move || (ledger_query.get(), live.trades_version()),
+        |(q, _)| trade_history(q.page, q.symbol, q.side),
+    );
     view! {
         <section class="container page">
             <div class="page-heading">

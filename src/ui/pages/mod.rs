@@ -7,5 +7,7 @@ pub mod landing;
 pub mod login;
 pub mod markets;
 pub mod not_found;
+pub mod notifications;
 pub mod signup;
 pub mod stock;
+pub mod watchlist;

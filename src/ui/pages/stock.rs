@@ -3,6 +3,7 @@
 
 use crate::api::market::{price_history, stock_detail, StockView};
 use crate::api::trading::PlaceOrder;
+use crate::api::watchlist::{my_watchlist, AddToWatchlist};
 use crate::domain::order::fill;
 use crate::domain::portfolio::Position;
 use crate::domain::quote::{ChartRange, Percent};
@@ -47,7 +48,10 @@ fn Stock(view: StockView, place: ServerAction<PlaceOrder>) -> impl IntoView {
     let row = view.row.clone();
     view! {
         <p class="eyebrow">{row.sector.clone()} {view.is_etf.then_some(" · ETF")}</p>
-        <h1>{row.name.clone()} " " <span class="muted">"(" {row.symbol.clone()} ")"</span></h1>
+        <div class="page-heading stock-heading">
+            <h1>{row.name.clone()} " " <span class="muted">"(" {row.symbol.clone()} ")"</span></h1>
+            {view.position.is_some().then(|| view! { <WatchButton symbol=row.symbol.clone() /> })}
+        </div>
         <LiveQuote symbol=row.symbol.clone() initial=view.clone() />
         <div class="stock-grid">
             <PriceChart symbol=row.symbol.clone() />
@@ -81,6 +85,40 @@ fn LiveQuote(symbol: String, initial: StockView) -> impl IntoView {
         <Transition fallback=move || line(initial.clone())>
             {move || Suspend::new(async move { latest.await.ok().map(line) })}
         </Transition>
+    }
+}
+
+/// "Watch" for a signed-in learner, or "On your watchlist" once the symbol is on it.
+#[component]
+fn WatchButton(symbol: String) -> impl IntoView {
+    let add = ServerAction::<AddToWatchlist>::new();
+    let watchlist = Resource::new(move || add.version().get(), |_| my_watchlist());
+    let error = last_error(add);
+    view! {
+        <div class="watch-button">
+            <Transition>
+                {move || {
+                    let symbol = symbol.clone();
+                    Suspend::new(async move {
+                        let watched = watchlist.await.is_ok_and(|entries| entries.iter().any(|e| e.symbol == symbol));
+                        if watched {
+                            view! { <a class="button secondary small" href="/watchlist"><span aria-hidden="true">"✓ "</span>"On your watchlist"</a> }.into_any()
+                        } else {
+                            view! {
+                                <ActionForm action=add>
+                                    <input type="hidden" name="symbol" value=symbol.clone() />
+                                    <button class="button secondary small" type="submit" disabled=move || add.pending().get()>
+                                        <span aria-hidden="true">"☆ "</span>"Watch"<span class="sr-only">" " {symbol.clone()}</span>
+                                    </button>
+                                </ActionForm>
+                            }
+                            .into_any()
+                        }
+                    })
+                }}
+            </Transition>
+            <FormError error />
+        </div>
     }
 }
 
