@@ -7,10 +7,13 @@
 pub mod auth;
 pub mod error;
 pub mod history;
+pub mod live;
 pub mod market;
+pub mod notifications;
 pub mod platform;
 pub mod portfolio;
 pub mod providers;
 pub mod trading;
+pub mod watchlist;
 
 pub use error::AppError;

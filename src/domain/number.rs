@@ -1,4 +1,4 @@
-//! Number formatting shared by money and counts: `1234567` → `1,234,567`.
+//! Number formatting shared by money and counts (`1234567` → `1,234,567`), and page counting.
 
 /// Inserts a comma every three digits from the right of a run of ASCII digits.
 pub fn group_thousands(digits: &str) -> String {
@@ -18,9 +18,22 @@ pub fn format_count(count: i64) -> String {
     format!("{sign}{}", group_thousands(&count.unsigned_abs().to_string()))
 }
 
+/// How many pages of `per_page` items `total` items fill; at least one, so an empty list has a page.
+pub fn page_count(total: i64, per_page: i64) -> i64 {
+    ((total + per_page - 1) / per_page.max(1)).max(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_pages_with_at_least_one() {
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(20, 20), 1);
+        assert_eq!(page_count(21, 20), 2);
+        assert_eq!(page_count(22, 20), 2);
+    }
 
     #[test]
     fn groups_by_thousands() {

@@ -1,13 +1,18 @@
-//! Work that runs beside the server: recording each trading day's closing portfolio values, and
-//! deleting expired sessions and abandoned guests.
+//! Work that runs beside the server: recording each trading day's closing portfolio values, the
+//! coach's scheduled rules, price alerts, and deleting expired sessions, abandoned guests and old
+//! live events. Every job is safe to run on several instances at once.
 
+use super::notify::{alerts, coach};
 use super::portfolio::history;
+use super::repo::events;
 use super::state::AppState;
 use std::time::Duration;
 use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::PostgresStore;
 
 const SWEEP_EVERY: Duration = Duration::from_secs(15 * 60);
+/// How long stored live events stay available for reconnecting pages.
+const EVENTS_KEPT_FOR: chrono::Duration = chrono::Duration::days(7);
 
 /// Starts the housekeeping tasks; they run until the process exits.
 pub fn spawn(state: &AppState) {
@@ -27,12 +32,35 @@ pub fn spawn(state: &AppState) {
             }
         }
     });
+    let (pool, market, settings) = (state.pool.clone(), state.market.clone(), state.config.coach.clone());
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(coach::SCHEDULE_EVERY);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = coach::scheduled_round(&pool, &market, &settings, chrono::Utc::now()).await {
+                tracing::warn!(?error, "the scheduled coach run failed; will retry");
+            }
+        }
+    });
+    let (pool, market) = (state.pool.clone(), state.market.clone());
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(alerts::CHECK_EVERY);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = alerts::check(&pool, &market, chrono::Utc::now()).await {
+                tracing::warn!(?error, "could not check price alerts; will retry");
+            }
+        }
+    });
     let state = state.clone();
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(SWEEP_EVERY);
         loop {
             ticks.tick().await;
             delete_abandoned_guests(&state).await;
+            if let Err(error) = events::delete_before(&state.pool, chrono::Utc::now() - EVENTS_KEPT_FOR).await {
+                tracing::warn!(%error, "could not delete old live events");
+            }
         }
     });
 }

@@ -9,9 +9,11 @@ mod oauth;
 pub use finnhub::{ApiKey, FinnhubSettings};
 pub use oauth::OAuthProvider;
 
+use crate::domain::coach::CoachSettings;
 use crate::domain::market_hours::MarketHours;
 use crate::domain::{AuthProvider, Money};
 use leptos::config::LeptosOptions;
+use rust_decimal::Decimal;
 use sqlx::postgres::PgConnectOptions;
 use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
@@ -43,6 +45,8 @@ pub struct Config {
     pub github: Option<OAuthProvider>,
     /// Real quotes from Finnhub, when `FINNHUB_API_KEY` is set; otherwise the simulated market.
     pub finnhub: Option<FinnhubSettings>,
+    /// The coach's thresholds; `COACH_CONCENTRATION_PERCENT` sets when one holding is too big.
+    pub coach: CoachSettings,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -130,6 +134,16 @@ impl Config {
             google: oauth::google(&lookup)?,
             github: oauth::github(&lookup)?,
             finnhub: finnhub::finnhub(&lookup)?,
+            coach: CoachSettings {
+                concentration_percent: Decimal::from(
+                    in_range(
+                        parse(&lookup, "COACH_CONCENTRATION_PERCENT", "40", "a whole number of percent")?,
+                        5..=100,
+                    )
+                    .map_err(|problem| ConfigError { var: "COACH_CONCENTRATION_PERCENT", problem })?,
+                ),
+                ..CoachSettings::default()
+            },
         })
     }
 

@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod market;
+pub mod notify;
 pub mod portfolio;
 pub mod repo;
 pub mod seed;

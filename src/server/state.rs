@@ -5,6 +5,7 @@ use super::auth::password::Passwords;
 use super::config::Config;
 use super::http::rate_limit::RateLimits;
 use super::market::Market;
+use super::notify::Live;
 use crate::api::AppError;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -24,6 +25,8 @@ pub struct AppState {
     /// For OAuth token exchanges and profile requests: no redirects, short timeout.
     pub oauth_http: reqwest::Client,
     pub market: Market,
+    /// This instance's open event streams and its database listener.
+    pub live: Arc<Live>,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
             rate_limits: RateLimits::new(&config),
             oauth_http: super::auth::oauth::http_client(),
             market: Market::from_config(&config),
+            live: Live::new(),
             config: Arc::new(config),
         }
     }

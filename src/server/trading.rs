@@ -3,11 +3,14 @@
 //! ledger row, commit. The `CHECK` constraints (cash ≥ 0, shares > 0) are the backstop.
 //! An idempotency key makes a retried order return the first execution instead of a second one.
 
+use crate::api::live::TradeEvent;
 use crate::api::trading::OrderReceipt;
 use crate::api::AppError;
+use crate::domain::coach::CoachSettings;
 use crate::domain::order::{fill, OrderRejection};
 use crate::domain::{Money, Shares, Side, Symbol};
 use crate::server::market::{Market, MarketError};
+use crate::server::notify;
 use crate::server::portfolio::history;
 use crate::server::repo::trades::TradeRow;
 use crate::server::repo::{holdings, portfolios, trades};
@@ -27,6 +30,7 @@ pub struct OrderTicket {
 pub async fn place_order(
     pool: &PgPool,
     market: &Market,
+    coach: &CoachSettings,
     user_id: Uuid,
     ticket: &OrderTicket,
 ) -> Result<OrderReceipt, AppError> {
@@ -69,7 +73,17 @@ pub async fn place_order(
     };
     let trade_id = trades::insert(&mut tx, &trade).await?;
     history::record_trade(&mut tx, market, portfolio_id, fill.cash_after, now).await?;
+    let event = TradeEvent {
+        trade_id,
+        symbol: ticket.symbol.to_string(),
+        side: ticket.side,
+        quantity: ticket.quantity.get(),
+        price: fill.price,
+        executed_at: now,
+    };
+    notify::publish_trade(&mut tx, user_id, &event).await?;
     tx.commit().await?;
+    notify::coach::after_trade(pool, market, coach, user_id, now).await;
     tracing::info!(%trade_id, quantity = ticket.quantity.get(), price = %fill.price, "order executed");
     Ok(OrderReceipt {
         trade_id,

@@ -2,14 +2,16 @@
 
 use chrono::{DateTime, Utc};
 use papertrade::domain::quote::{ChartRange, PricePoint, Quote};
+use papertrade::domain::Money;
 use papertrade::server::auth::password::Passwords;
 use papertrade::server::config::Config;
-use papertrade::server::market::{Listing, MarketError, QuoteSource};
+use papertrade::server::market::{Listing, Market, MarketError, QuoteSource};
 use papertrade::server::state::AppState;
 use papertrade::server::{db, http, seed};
 use reqwest::Url;
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
 /// The URL of a brand-new, empty database on the test server.
@@ -52,6 +54,8 @@ pub struct TestApp {
     pub address: String,
     pub pool: PgPool,
     pub client: reqwest::Client,
+    /// The state the server runs with (its market, configuration and live-event hub).
+    pub state: AppState,
 }
 
 impl TestApp {
@@ -76,12 +80,51 @@ impl TestApp {
     /// A server whose market quotes every listed symbol at `price`, against a previous close of
     /// `previous_close`.
     pub async fn spawn_with_quote(price: &str, previous_close: &str) -> TestApp {
+        TestApp::spawn_with_market(fixed_market(price, previous_close)).await
+    }
+
+    /// A server whose market quotes every listed symbol at the price `dial` is set to.
+    pub async fn spawn_with_dial(price: &str) -> (TestApp, PriceDial) {
+        let (market, dial) = dial_market(price);
+        (TestApp::spawn_with_market(market).await, dial)
+    }
+
+    async fn spawn_with_market(market: papertrade::server::market::Market) -> TestApp {
         let config = config_with(&fresh_database_url().await, &[]);
         let pool = db::connect(&config).await.expect("connects to the fresh database");
         db::migrate(&pool).await.expect("migrations apply");
         let mut state = AppState::new(config, pool.clone());
-        state.market = fixed_market(price, previous_close);
+        state.market = market;
         TestApp::serve_state(state, pool).await
+    }
+
+    /// A second server on the same database (its own pool, hub and listener), as another instance
+    /// behind a load balancer would be; same market.
+    pub async fn another_instance(&self) -> TestApp {
+        let config = self.state.config.as_ref().clone();
+        let pool = db::connect(&config).await.expect("connects to the shared database");
+        let mut state = AppState::new(config, pool.clone());
+        state.market = self.state.market.clone();
+        TestApp::serve_state(state, pool).await
+    }
+
+    /// A server that shuts down gracefully when the returned sender fires; the handle resolves
+    /// when it has stopped.
+    pub async fn spawn_stoppable() -> (TestApp, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+        let config = config_with(&fresh_database_url().await, &[]);
+        let pool = db::connect(&config).await.expect("connects to the fresh database");
+        db::migrate(&pool).await.expect("migrations apply");
+        let state = AppState::new(config, pool.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds a port");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(http::serve(listener, state.clone(), async move {
+            let _ = stopped.await;
+        }));
+        let handle = tokio::spawn(async move {
+            server.await.expect("the server task does not panic").expect("the server stops cleanly");
+        });
+        (TestApp { address, pool, client: browser(), state }, stop, handle)
     }
 
     /// A server whose database cannot be reached (nothing listens on port 1).
@@ -99,8 +142,8 @@ impl TestApp {
     async fn serve_state(state: AppState, pool: PgPool) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds a port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(http::serve(listener, state, std::future::pending()));
-        TestApp { address, pool, client: browser() }
+        tokio::spawn(http::serve(listener, state.clone(), std::future::pending()));
+        TestApp { address, pool, client: browser(), state }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -139,23 +182,43 @@ pub fn session_set_cookie(response: &reqwest::Response) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The built-in universe, every symbol quoted at `price` against a previous close of `previous_close`.
-pub fn fixed_market(price: &str, previous_close: &str) -> papertrade::server::market::Market {
-    let money = |text| papertrade::domain::Money::parse(text).expect("a price");
-    papertrade::server::market::Market::with_quotes(
-        papertrade::domain::MarketHours::Always,
-        std::sync::Arc::new(FixedPrice(money(price), money(previous_close))),
-    )
+fn money(text: &str) -> Money {
+    Money::parse(text).expect("a price")
 }
 
-/// A quote source for tests that need a price that does not move: every symbol at one price
-/// (and one previous close).
-struct FixedPrice(papertrade::domain::Money, papertrade::domain::Money);
+/// The built-in universe, every symbol quoted at `price` against a previous close of `previous_close`.
+pub fn fixed_market(price: &str, previous_close: &str) -> papertrade::server::market::Market {
+    let dial = PriceDial(Arc::new(Mutex::new((money(price), money(previous_close)))));
+    Market::with_quotes(papertrade::domain::MarketHours::Always, Arc::new(dial))
+}
+
+/// The built-in universe, every symbol quoted at one price that the test moves with the dial.
+pub fn dial_market(price: &str) -> (Market, PriceDial) {
+    let dial = PriceDial(Arc::new(Mutex::new((money(price), money(price)))));
+    (Market::with_quotes(papertrade::domain::MarketHours::Always, Arc::new(dial.clone())), dial)
+}
+
+/// A quote source for tests: every symbol at one price (and one previous close) that only the
+/// test changes.
+#[derive(Clone)]
+pub struct PriceDial(Arc<Mutex<(Money, Money)>>);
+
+impl PriceDial {
+    /// Every symbol is quoted at `price` from now on (the previous close stays).
+    pub fn set(&self, price: &str) {
+        self.0.lock().unwrap().0 = money(price);
+    }
+
+    fn prices(&self) -> (Money, Money) {
+        *self.0.lock().unwrap()
+    }
+}
 
 #[async_trait::async_trait]
-impl QuoteSource for FixedPrice {
+impl QuoteSource for PriceDial {
     async fn quote(&self, listing: &Listing, now: DateTime<Utc>) -> Result<Quote, MarketError> {
-        Ok(Quote { symbol: listing.symbol.clone(), price: self.0, previous_close: self.1, as_of: now })
+        let (price, previous_close) = self.prices();
+        Ok(Quote { symbol: listing.symbol.clone(), price, previous_close, as_of: now })
     }
 
     async fn history(
@@ -164,6 +227,7 @@ impl QuoteSource for FixedPrice {
         range: ChartRange,
         now: DateTime<Utc>,
     ) -> Result<Vec<PricePoint>, MarketError> {
-        Ok(range.sample_times(now).into_iter().map(|at| PricePoint { at, price: self.0 }).collect())
+        let price = self.prices().0;
+        Ok(range.sample_times(now).into_iter().map(|at| PricePoint { at, price }).collect())
     }
 }

@@ -6,11 +6,13 @@
 
 mod auth;
 mod cli;
+mod coach;
 mod fake_finnhub;
 mod fake_provider;
 mod finnhub;
 mod harness;
 mod health;
+mod live;
 mod oauth;
 mod pages;
 mod portfolio;

@@ -68,7 +68,7 @@ async fn create(
     Ok(id)
 }
 
-/// Inserts a user and their first portfolio, funded with `starting_cash`.
+/// Inserts a user and their first portfolio, funded with `starting_cash`, and the coach's welcome.
 pub(super) async fn insert_with_portfolio(
     conn: &mut sqlx::PgConnection,
     user: &users::NewUser<'_>,
@@ -76,7 +76,7 @@ pub(super) async fn insert_with_portfolio(
 ) -> Result<(), sqlx::Error> {
     users::insert(conn, user).await?;
     crate::server::portfolio::open(conn, user.id, starting_cash).await?;
-    Ok(())
+    crate::server::notify::coach::welcome(conn, user.id, starting_cash, chrono::Utc::now()).await
 }
 
 /// Gives a guest an email and password; the id, and so the portfolio, stays.

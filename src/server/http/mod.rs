@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, operational and auth routes, middleware.
 
 mod auth_routes;
+mod events;
 mod health;
 mod ledger_csv;
 mod oauth_routes;
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/history.csv", get(ledger_csv::download))
+        .route(crate::api::live::EVENTS_PATH, get(events::stream))
         .route("/auth/logout", post(auth_routes::logout))
         .route("/auth/refresh", post(auth_routes::refresh))
         .route("/auth/{provider}", get(oauth_routes::start))
@@ -45,13 +47,21 @@ pub fn router(state: AppState) -> Router {
     request_id::layer(app)
 }
 
-/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+/// Serves (and listens for live events) until `shutdown` resolves, then ends the event streams
+/// and lets in-flight requests finish.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let live = state.live.clone();
+    tokio::spawn(crate::server::notify::listener::run(state.pool.clone(), live.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    // Open event streams end first, so waiting for in-flight requests stays short.
+    let shutdown = async move {
+        shutdown.await;
+        live.shut_down();
+    };
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 

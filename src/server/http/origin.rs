@@ -20,7 +20,7 @@ pub async fn refuse_cross_site(State(state): State<AppState>, request: Request, 
     (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response()
 }
 
-fn is_same_site(headers: &HeaderMap, public_url: Option<&str>) -> bool {
+pub fn is_same_site(headers: &HeaderMap, public_url: Option<&str>) -> bool {
     let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
         if site != "same-origin" && site != "none" {

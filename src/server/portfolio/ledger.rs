@@ -20,7 +20,7 @@ pub async fn page(
     let mut conn = pool.acquire().await?;
     let portfolio_id = active_portfolio(&mut conn, user_id).await?;
     let matching = trades::count(&mut conn, portfolio_id, filter).await?;
-    let pages = ((matching + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = crate::domain::number::page_count(matching, PAGE_SIZE);
     let page = requested.clamp(1, pages);
     let rows = trades::list(&mut conn, portfolio_id, filter, Some(PAGE_SIZE), (page - 1) * PAGE_SIZE).await?;
     Ok(LedgerPage { entries: rows.into_iter().map(entry).collect(), page, pages, matching })

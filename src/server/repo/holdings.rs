@@ -59,3 +59,16 @@ pub async fn of_portfolio(
         .fetch_all(conn)
         .await
 }
+
+/// Every holding of several portfolios: (portfolio id, symbol, shares, average price).
+pub async fn of_portfolios(
+    conn: &mut PgConnection,
+    portfolio_ids: &[Uuid],
+) -> Result<Vec<(Uuid, String, i64, rust_decimal::Decimal)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT portfolio_id, symbol, shares, average_price FROM holdings WHERE portfolio_id = ANY($1) ORDER BY symbol",
+    )
+    .bind(portfolio_ids)
+    .fetch_all(conn)
+    .await
+}

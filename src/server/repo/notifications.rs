@@ -32,3 +32,132 @@ pub async fn insert(conn: &mut PgConnection, notification: &NewNotification<'_>)
     .await?;
     Ok(())
 }
+
+/// A stored notification, as the centre lists it.
+#[derive(sqlx::FromRow)]
+pub struct NotificationRow {
+    pub id: Uuid,
+    pub title: String,
+    pub message: String,
+    pub trigger_type: String,
+    pub link: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub is_read: bool,
+}
+
+/// Inserts an unread notification and returns it as stored.
+#[tracing::instrument(skip_all, fields(%user_id, trigger = trigger_type))]
+pub async fn insert_unread(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    trigger_type: &str,
+    title: &str,
+    message: &str,
+    link: &str,
+    created_at: DateTime<Utc>,
+) -> Result<NotificationRow, sqlx::Error> {
+    sqlx::query_as(
+        "INSERT INTO notifications (user_id, title, message, trigger_type, link, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING id, title, message, trigger_type, link, created_at, is_read",
+    )
+    .bind(user_id)
+    .bind(title)
+    .bind(message)
+    .bind(trigger_type)
+    .bind(link)
+    .bind(created_at)
+    .fetch_one(conn)
+    .await
+}
+
+/// Notifications the user has not dismissed.
+pub async fn count_visible(conn: &mut PgConnection, user_id: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT is_dismissed")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// A page of the user's notifications that are not dismissed, newest first.
+pub async fn list_visible(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<NotificationRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, title, message, trigger_type, link, created_at, is_read FROM notifications
+         WHERE user_id = $1 AND NOT is_dismissed
+         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(user_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await
+}
+
+/// Notifications neither read nor dismissed (served by a partial index).
+pub async fn unread_count<'c>(conn: impl sqlx::PgExecutor<'c>, user_id: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT is_read AND NOT is_dismissed")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Marks one of the user's notifications read; false when the user has no such notification.
+pub async fn mark_read<'c>(
+    conn: impl sqlx::PgExecutor<'c>,
+    user_id: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<Uuid> = sqlx::query_scalar(
+        "UPDATE notifications SET is_read = true, read_at = coalesce(read_at, $3)
+         WHERE id = $1 AND user_id = $2 RETURNING id",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Marks every unread notification of the user read; returns how many changed.
+pub async fn mark_all_read<'c>(
+    conn: impl sqlx::PgExecutor<'c>,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE notifications SET is_read = true, read_at = $2
+         WHERE user_id = $1 AND NOT is_read AND NOT is_dismissed",
+    )
+    .bind(user_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(i64::try_from(done.rows_affected()).unwrap_or(i64::MAX))
+}
+
+/// Dismisses one of the user's notifications (and marks it read); false when there is no such one.
+pub async fn dismiss<'c>(
+    conn: impl sqlx::PgExecutor<'c>,
+    user_id: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<Uuid> = sqlx::query_scalar(
+        "UPDATE notifications
+         SET is_dismissed = true, dismissed_at = coalesce(dismissed_at, $3), is_read = true, read_at = coalesce(read_at, $3)
+         WHERE id = $1 AND user_id = $2 RETURNING id",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}

@@ -51,6 +51,13 @@ pub async fn exists(conn: &mut PgConnection, id: Uuid) -> Result<bool, sqlx::Err
 }
 
 /// An active user by id.
+/// Locks the user's row until the transaction ends, to serialize a user's limit checks (child
+/// rows referencing the user can still be inserted meanwhile).
+pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE").bind(id).execute(conn).await?;
+    Ok(())
+}
+
 pub async fn find(pool: &PgPool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, username, email, provider, avatar_url, password_hash

@@ -1,0 +1,45 @@
+//! What the live event stream (`GET /events`, Server-Sent Events) carries, shared by the server
+//! that writes it and the pages that read it.
+//!
+//! Events with an `id` (`notification`, `trade`, `watchlist`) are stored, so a page that reconnects with
+//! `Last-Event-ID` receives every one it missed; `prices` and `ready` are momentary.
+
+use crate::domain::quote::Quote;
+use crate::domain::{Money, Side};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The stream's path.
+pub const EVENTS_PATH: &str = "/events";
+
+/// SSE event names.
+pub const NOTIFICATION_EVENT: &str = "notification";
+pub const TRADE_EVENT: &str = "trade";
+/// The watchlist or its alerts changed (in another tab, or an alert fired); data is `{}`.
+pub const WATCHLIST_EVENT: &str = "watchlist";
+pub const PRICES_EVENT: &str = "prices";
+pub const READY_EVENT: &str = "ready";
+
+/// An order of the user's that executed (on any instance, from any tab).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TradeEvent {
+    pub trade_id: Uuid,
+    pub symbol: String,
+    pub side: Side,
+    pub quantity: i64,
+    pub price: Money,
+    pub executed_at: DateTime<Utc>,
+}
+
+/// Current quotes of the symbols the user holds or watches, every few seconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PricesEvent {
+    pub quotes: Vec<Quote>,
+}
+
+/// The first event of every stream: the newest stored event id of the user at connection time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadyEvent {
+    pub last_id: i64,
+}

@@ -1,0 +1,115 @@
+//! The notification centre: the coach's advice and fired price alerts, newest first, with read
+//! and dismissed states. Every function acts on the caller's own notifications only.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::AppError;
+
+/// Notifications per page of the centre.
+pub const NOTIFICATIONS_PAGE_SIZE: i64 = 20;
+
+/// One notification as the pages show it (also the payload of a live `notification` event).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: Uuid,
+    pub title: String,
+    pub message: String,
+    /// Which rule wrote it: `welcome`, `first_trade`, `concentration`, `price_alert`, …
+    pub trigger_type: String,
+    /// A page of this site that the notification is about.
+    pub link: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationPage {
+    pub items: Vec<NotificationView>,
+    /// 1-based, clamped to the pages there are.
+    pub page: i64,
+    pub pages: i64,
+    /// Notifications not dismissed, over all pages.
+    pub total: i64,
+    /// Notifications neither read nor dismissed (the header's badge).
+    pub unread: i64,
+}
+
+/// A page of the caller's notifications (dismissed ones left out), newest first.
+#[server(prefix = "/api", endpoint = "notifications")]
+pub async fn notifications(page: Option<i64>) -> Result<NotificationPage, AppError> {
+    use crate::server::{auth::session, error::respond, notify::centre};
+    async move {
+        let (state, _, user) = session::signed_in().await?;
+        centre::page(&state.pool, user.id, page.unwrap_or(1)).await
+    }
+    .await
+    .map_err(respond)
+}
+
+/// How many of the caller's notifications are unread; 0 when signed out, so every page's header
+/// can ask.
+#[server(prefix = "/api", endpoint = "unread_count")]
+pub async fn unread_count() -> Result<i64, AppError> {
+    use crate::server::{auth::session, error::respond, repo::notifications, state::AppState};
+    async move {
+        let state = AppState::from_context()?;
+        let mut auth = session::from_request().await?;
+        match session::current_user(&mut auth, &state.config).await? {
+            Some(user) => Ok(notifications::unread_count(&state.pool, user.id).await?),
+            None => Ok(0),
+        }
+    }
+    .await
+    .map_err(respond)
+}
+
+/// Marks one of the caller's notifications read (idempotent).
+#[server(prefix = "/api", endpoint = "mark_notification_read")]
+pub async fn mark_notification_read(id: String) -> Result<(), AppError> {
+    use crate::server::{auth::session, error::respond, repo::notifications};
+    async move {
+        let (state, _, user) = session::signed_in().await?;
+        let id = parse_notification_id(&id)?;
+        notifications::mark_read(&state.pool, user.id, id, chrono::Utc::now())
+            .await?
+            .then_some(())
+            .ok_or_else(|| AppError::NotFound("that notification".into()))
+    }
+    .await
+    .map_err(respond)
+}
+
+/// Marks every unread notification of the caller read; answers how many changed.
+#[server(prefix = "/api", endpoint = "mark_all_notifications_read")]
+pub async fn mark_all_notifications_read() -> Result<i64, AppError> {
+    use crate::server::{auth::session, error::respond, repo::notifications};
+    async move {
+        let (state, _, user) = session::signed_in().await?;
+        Ok(notifications::mark_all_read(&state.pool, user.id, chrono::Utc::now()).await?)
+    }
+    .await
+    .map_err(respond)
+}
+
+/// Hides one of the caller's notifications from the centre (it counts as read too).
+#[server(prefix = "/api", endpoint = "dismiss_notification")]
+pub async fn dismiss_notification(id: String) -> Result<(), AppError> {
+    use crate::server::{auth::session, error::respond, repo::notifications};
+    async move {
+        let (state, _, user) = session::signed_in().await?;
+        let id = parse_notification_id(&id)?;
+        notifications::dismiss(&state.pool, user.id, id, chrono::Utc::now())
+            .await?
+            .then_some(())
+            .ok_or_else(|| AppError::NotFound("that notification".into()))
+    }
+    .await
+    .map_err(respond)
+}
+
+fn parse_notification_id(text: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(text.trim()).map_err(|_| AppError::NotFound("that notification".into()))
+}

@@ -1,0 +1,108 @@
+//! The watchlist and its price alerts: symbols a learner follows without owning them, and "tell
+//! me when it crosses this price". Every function acts on the caller's own list only.
+
+use crate::domain::alert::AlertDirection;
+use crate::domain::quote::Quote;
+use crate::domain::Money;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::AppError;
+
+/// Symbols one watchlist may hold.
+pub const MAX_WATCHLIST: i64 = 50;
+/// Alerts waiting to fire, per user.
+pub const MAX_PENDING_ALERTS: i64 = 25;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertView {
+    pub id: Uuid,
+    pub symbol: String,
+    pub direction: AlertDirection,
+    pub threshold: Money,
+    pub created_at: DateTime<Utc>,
+    /// When the price crossed the threshold, and the price then; `None` while waiting.
+    pub triggered_at: Option<DateTime<Utc>>,
+    pub triggered_price: Option<Money>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchlistEntry {
+    pub symbol: String,
+    pub name: String,
+    /// `None` while the quote provider has no price for it.
+    pub quote: Option<Quote>,
+    /// Waiting alerts first, then fired ones, newest first within each.
+    pub alerts: Vec<AlertView>,
+}
+
+/// The caller's watchlist, in the order symbols were added, with quotes and alerts.
+#[server(prefix = "/api", endpoint = "my_watchlist")]
+pub async fn my_watchlist() -> Result<Vec<WatchlistEntry>, AppError> {
+    use crate::server::{auth::session, error::respond, notify::watchlist};
+    async move {
+        let (state, _, user) = session::signed_in().await?;
+        watchlist::entries(&state, user.id).await
+    }
+    .await
+    .map_err(respond)
+}
+
+/// Adds a listed symbol to the caller's watchlist (adding one already there is fine).
+#[server(prefix = "/api", endpoint = "add_to_watchlist")]
+pub async fn add_to_watchlist(symbol: String) -> Result<(), AppError> {
+    use crate::server::{auth::session, error::respond, market::view::known_symbol, notify::watchlist};
+    async move {
+        let (state, _, user) = session::signed_in().await?;
+        let symbol = known_symbol(&state.market, &symbol)?;
+        watchlist::add(&state.pool, user.id, &symbol).await
+    }
+    .await
+    .map_err(respond)
+}
+
+/// Removes a symbol and its alerts from the caller's watchlist.
+#[server(prefix = "/api", endpoint = "remove_from_watchlist")]
+pub async fn remove_from_watchlist(symbol: String) -> Result<(), AppError> {
+    use crate::domain::Symbol;
+    use crate::server::{auth::session, error::respond, notify::watchlist};
+    async move {
+        let (state, _, user) = session::signed_in().await?;
+        let symbol = Symbol::parse(&symbol).map_err(|e| AppError::field("symbol", e))?;
+        watchlist::remove(&state.pool, user.id, &symbol).await
+    }
+    .await
+    .map_err(respond)
+}
+
+/// Sets an alert that fires once when `symbol`'s price crosses `threshold` in `direction`
+/// (`above` or `below`); the symbol joins the watchlist if it was not on it.
+#[server(prefix = "/api", endpoint = "create_price_alert")]
+pub async fn create_price_alert(symbol: String, direction: String, threshold: String) -> Result<AlertView, AppError> {
+    use crate::domain::alert::{parse_threshold, AlertDirection};
+    use crate::server::{auth::session, error::respond, market::view::known_symbol, notify::watchlist};
+    async move {
+        let (state, _, user) = session::signed_in().await?;
+        let symbol = known_symbol(&state.market, &symbol)?;
+        let direction = AlertDirection::parse(&direction).map_err(|e| AppError::field("direction", e))?;
+        let threshold = parse_threshold(&threshold).map_err(|e| AppError::field("threshold", e))?;
+        watchlist::create_alert(&state, user.id, &symbol, direction, threshold).await
+    }
+    .await
+    .map_err(respond)
+}
+
+/// Deletes one of the caller's alerts, waiting or fired.
+#[server(prefix = "/api", endpoint = "delete_price_alert")]
+pub async fn delete_price_alert(id: String) -> Result<(), AppError> {
+    use crate::server::{auth::session, error::respond, notify::watchlist};
+    async move {
+        let (state, _, user) = session::signed_in().await?;
+        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound("that alert".into()))?;
+        watchlist::delete_alert(&state.pool, user.id, id).await
+    }
+    .await
+    .map_err(respond)
+}

@@ -1,0 +1,39 @@
+//! The price-alert evaluator: every few seconds, each symbol with waiting alerts is quoted once
+//! and every alert its price crosses fires — claimed by one `UPDATE`, so each fires exactly once
+//! however many instances run this — and becomes a notification.
+
+use super::publish_notification;
+use crate::api::AppError;
+use crate::domain::coach;
+use crate::domain::{Money, Symbol};
+use crate::server::market::Market;
+use crate::server::repo::alerts;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use std::time::Duration;
+
+/// How often waiting alerts are checked against the market.
+pub const CHECK_EVERY: Duration = Duration::from_secs(5);
+
+/// One pass; returns how many alerts fired.
+pub async fn check(pool: &PgPool, market: &Market, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let symbols = alerts::pending_symbols(pool).await?;
+    let mut fired = 0;
+    for text in symbols {
+        let Ok(symbol) = Symbol::parse(&text) else { continue };
+        let Ok(quote) = market.quote(&symbol, now).await else { continue };
+        let name = market.listing(&symbol).map_or_else(|_| text.clone(), |listing| listing.name.clone());
+        let mut tx = pool.begin().await?;
+        for alert in alerts::fire_crossed(&mut tx, symbol.as_str(), quote.price, now).await? {
+            let threshold = Money::from_decimal(alert.threshold);
+            let advice = coach::price_alert(symbol.as_str(), &name, alert.direction(), threshold, quote.price);
+            let trigger = advice.rule.trigger_type();
+            publish_notification(&mut tx, alert.user_id, trigger, &advice.title, &advice.message, &advice.link, now)
+                .await?;
+            super::publish_watchlist_change(&mut tx, alert.user_id).await?;
+            fired += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(fired)
+}

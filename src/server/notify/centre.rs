@@ -1,0 +1,32 @@
+//! The notification centre's pages.
+
+use crate::api::notifications::{NotificationPage, NotificationView, NOTIFICATIONS_PAGE_SIZE};
+use crate::api::AppError;
+use crate::server::repo::notifications::{self, NotificationRow};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Page `requested` (1-based, clamped to the last page) of the user's notifications.
+pub async fn page(pool: &PgPool, user_id: Uuid, requested: i64) -> Result<NotificationPage, AppError> {
+    let mut conn = pool.acquire().await?;
+    let total = notifications::count_visible(&mut conn, user_id).await?;
+    let pages = crate::domain::number::page_count(total, NOTIFICATIONS_PAGE_SIZE);
+    let page = requested.clamp(1, pages);
+    let rows =
+        notifications::list_visible(&mut conn, user_id, NOTIFICATIONS_PAGE_SIZE, (page - 1) * NOTIFICATIONS_PAGE_SIZE)
+            .await?;
+    let unread = notifications::unread_count(&mut *conn, user_id).await?;
+    Ok(NotificationPage { items: rows.into_iter().map(view).collect(), page, pages, total, unread })
+}
+
+pub fn view(row: NotificationRow) -> NotificationView {
+    NotificationView {
+        id: row.id,
+        title: row.title,
+        message: row.message,
+        trigger_type: row.trigger_type,
+        link: row.link,
+        created_at: row.created_at,
+        read: row.is_read,
+    }
+}

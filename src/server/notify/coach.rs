@@ -1,0 +1,201 @@
+//! Runs the coach: gathers a portfolio's facts, asks `domain::coach` which advice is due, claims
+//! each piece in `coach_marks` (one atomic upsert, so two instances never send it twice) and
+//! publishes the claimed ones as notifications. After every trade for the trader, and on a
+//! schedule for every portfolio (the rules that prices alone can trigger).
+
+use super::publish_notification;
+use crate::api::AppError;
+use crate::domain::coach::{self, Advice, CoachSettings, HoldingFacts, Marks, Occasion, PortfolioFacts};
+use crate::domain::{Money, Symbol};
+use crate::server::market::Market;
+use crate::server::repo::{coach_marks, holdings, portfolios, trades};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sqlx::{PgConnection, PgPool};
+use std::collections::HashMap;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How often the scheduled rules run.
+pub const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
+/// Portfolios evaluated per database round trip on the schedule.
+const BATCH: i64 = 500;
+
+/// The welcome note, written in the transaction that creates the account.
+pub async fn welcome(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    starting_cash: Money,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let facts = PortfolioFacts {
+        cash: starting_cash,
+        starting_cash,
+        holdings: Vec::new(),
+        opened_at: now,
+        last_trade_at: None,
+        trades_total: 0,
+        trades_today: 0,
+    };
+    let advice = coach::advise(Occasion::SignedUp, &facts, &Marks::new(), &CoachSettings::default(), now);
+    deliver(conn, user_id, &advice, now).await.map(drop)
+}
+
+/// Evaluates the trade-time rules for `user_id` after an order committed. Never fails the
+/// order: a problem is logged and the scheduled run catches up on the price-driven rules.
+pub async fn after_trade(pool: &PgPool, market: &Market, settings: &CoachSettings, user_id: Uuid, now: DateTime<Utc>) {
+    if let Err(error) = evaluate_after_trade(pool, market, settings, user_id, now).await {
+        tracing::warn!(?error, %user_id, "the coach could not evaluate a trade");
+    }
+}
+
+async fn evaluate_after_trade(
+    pool: &PgPool,
+    market: &Market,
+    settings: &CoachSettings,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut conn = pool.acquire().await?;
+    let Some(stored) = portfolios::holdings_of_active(&mut conn, user_id).await? else { return Ok(()) };
+    let since = market.hours.change_since(now);
+    let (trades_total, trades_today, last_trade_at) = trades::activity(&mut conn, stored.id, since).await?;
+    let marks = coach_marks::of_user(&mut *conn, user_id).await?;
+    drop(conn);
+    let mut prices = PriceBook::new(market, now);
+    let facts = PortfolioFacts {
+        cash: stored.cash,
+        starting_cash: stored.starting_cash,
+        holdings: prices.facts(stored.holdings).await,
+        opened_at: stored.opened_at,
+        last_trade_at,
+        trades_total,
+        trades_today,
+    };
+    let advice = coach::advise(Occasion::Traded, &facts, &marks, settings, now);
+    if !advice.is_empty() {
+        let mut tx = pool.begin().await?;
+        deliver(&mut tx, user_id, &advice, now).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// One scheduled pass over every active portfolio; returns how many notifications it wrote.
+pub async fn scheduled_round(
+    pool: &PgPool,
+    market: &Market,
+    settings: &CoachSettings,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let mut prices = PriceBook::new(market, now);
+    let mut after = Uuid::nil();
+    let mut written = 0;
+    loop {
+        let mut conn = pool.acquire().await?;
+        let page = portfolios::active_page(&mut conn, after, BATCH).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        let ids: Vec<Uuid> = page.iter().map(|p| p.id).collect();
+        let users: Vec<Uuid> = page.iter().map(|p| p.user_id).collect();
+        let mut held = group_holdings(holdings::of_portfolios(&mut conn, &ids).await?);
+        let marks = coach_marks::of_users(&mut conn, &users).await?;
+        drop(conn);
+        for portfolio in &page {
+            let facts = PortfolioFacts {
+                cash: Money::from_decimal(portfolio.cash_balance),
+                starting_cash: Money::from_decimal(portfolio.starting_cash),
+                holdings: prices.facts(held.remove(&portfolio.id).unwrap_or_default()).await,
+                opened_at: portfolio.created_at,
+                last_trade_at: portfolio.last_trade_at,
+                trades_total: 0,
+                trades_today: 0,
+            };
+            let none = Marks::new();
+            let advice = coach::advise(
+                Occasion::Scheduled,
+                &facts,
+                marks.get(&portfolio.user_id).unwrap_or(&none),
+                settings,
+                now,
+            );
+            if !advice.is_empty() {
+                let mut tx = pool.begin().await?;
+                written += deliver(&mut tx, portfolio.user_id, &advice, now).await?;
+                tx.commit().await?;
+            }
+        }
+        if page.len() < BATCH as usize {
+            break;
+        }
+    }
+    Ok(written)
+}
+
+/// Claims and publishes each piece of advice; returns how many were claimed.
+async fn deliver(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    advice: &[Advice],
+    now: DateTime<Utc>,
+) -> Result<usize, sqlx::Error> {
+    let mut published = 0;
+    for advice in advice {
+        let due_if_before = advice.rule.cooldown().and_then(|cooldown| now.checked_sub_signed(cooldown));
+        if coach_marks::claim(conn, user_id, &advice.key, now, due_if_before).await? {
+            let trigger = advice.rule.trigger_type();
+            publish_notification(conn, user_id, trigger, &advice.title, &advice.message, &advice.link, now).await?;
+            published += 1;
+        }
+    }
+    Ok(published)
+}
+
+type HeldRows = Vec<(String, i64, Decimal)>;
+
+fn group_holdings(rows: Vec<(Uuid, String, i64, Decimal)>) -> HashMap<Uuid, HeldRows> {
+    let mut grouped: HashMap<Uuid, HeldRows> = HashMap::new();
+    for (portfolio_id, symbol, shares, average_price) in rows {
+        grouped.entry(portfolio_id).or_default().push((symbol, shares, average_price));
+    }
+    grouped
+}
+
+/// Quotes fetched once per pass and shared by every portfolio in it.
+struct PriceBook<'a> {
+    market: &'a Market,
+    now: DateTime<Utc>,
+    known: HashMap<String, Option<(String, Money)>>,
+}
+
+impl<'a> PriceBook<'a> {
+    fn new(market: &'a Market, now: DateTime<Utc>) -> PriceBook<'a> {
+        PriceBook { market, now, known: HashMap::new() }
+    }
+
+    /// Holdings with their names and prices; one without a quote is left out (nothing to judge).
+    async fn facts(&mut self, held: HeldRows) -> Vec<HoldingFacts> {
+        let mut facts = Vec::with_capacity(held.len());
+        for (symbol, shares, average_price) in held {
+            if let Some((name, price)) = self.price(&symbol).await {
+                facts.push(HoldingFacts { symbol, name, shares, average_price, price });
+            }
+        }
+        facts
+    }
+
+    async fn price(&mut self, symbol: &str) -> Option<(String, Money)> {
+        if let Some(known) = self.known.get(symbol) {
+            return known.clone();
+        }
+        let parsed = Symbol::parse(symbol).ok()?;
+        let priced = match self.market.universe.get(&parsed) {
+            Some(listing) => {
+                self.market.quotes.quote(listing, self.now).await.ok().map(|quote| (listing.name.clone(), quote.price))
+            }
+            None => None,
+        };
+        self.known.insert(symbol.to_owned(), priced.clone());
+        priced
+    }
+}
