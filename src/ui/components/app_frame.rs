@@ -1,7 +1,7 @@
 //! The frame around every page: skip link, header with the product name, navigation and the
 //! notifications bell, footer, and the toasts of the live stream.
 
-use super::live::{provide_live_events, use_live_events};
+use super::live::{provide_live_events, use_live_events, UnreadCount};
 use super::logo::Logo;
 use super::toast::ToastRegion;
 use super::viewer::{provide_viewer, use_viewer, AccountMenu};
@@ -93,7 +93,7 @@ fn NotificationsLink() -> impl IntoView {
 }
 
 #[component]
-fn Bell(unread: Signal<i64>) -> impl IntoView {
+fn Bell(unread: UnreadCount) -> impl IntoView {
     let label = move || match unread.get() {
         0 => "Notifications".to_owned(),
         n => format!("Notifications, {n} unread"),

@@ -31,6 +31,21 @@ pub struct Toast {
     pub notification: NotificationView,
 }
 
+/// The server's unread count plus the notifications received since it was fetched. Holds only
+/// plain values and the context's own signals, so a view that outlives the `<Transition/>` run it
+/// came from can still read it.
+#[derive(Clone, Copy)]
+pub struct UnreadCount {
+    fetched: i64,
+    live: LiveEvents,
+}
+
+impl UnreadCount {
+    pub fn get(self) -> i64 {
+        self.fetched + self.live.unread_since_fetch.get()
+    }
+}
+
 /// What the live stream has said so far; `Copy`, from [`use_live_events`].
 #[derive(Clone, Copy)]
 pub struct LiveEvents {
@@ -91,12 +106,10 @@ impl LiveEvents {
         self.connected.get()
     }
 
-    /// The unread count, for a `<Suspense/>` or `<Transition/>`: waits for the server's figure
-    /// and adds the notifications that arrived since.
-    pub async fn unread(self) -> Signal<i64> {
-        let fetched = self.unread.await.unwrap_or(0);
-        let since = self.unread_since_fetch;
-        Signal::derive(move || fetched + since.get())
+    /// The unread count, for a `<Suspense/>` or `<Transition/>`: waits for the server's figure;
+    /// [`UnreadCount::get`] adds the notifications that arrived since.
+    pub async fn unread(self) -> UnreadCount {
+        UnreadCount { fetched: self.unread.await.unwrap_or(0), live: self }
     }
 
     /// Fetches the unread count again (after marking notifications read).

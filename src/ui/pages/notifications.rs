@@ -54,7 +54,7 @@ fn Centre() -> impl IntoView {
     );
     view! {
         <section class="container page narrow-page">
-            <div class="page-heading">
+            <div class="page-heading notifications-heading">
                 <h1>"Notifications"</h1>
                 <Transition>
                     {move || Suspend::new(async move {

@@ -19,7 +19,9 @@ use rust_decimal::Decimal;
 
 #[component]
 pub fn StockPage() -> impl IntoView {
-    let symbol = move || use_params_map().get().get("symbol").unwrap_or_default().to_uppercase();
+    // Read once here: the closure also runs in the title's effect, outside this route.
+    let params = use_params_map();
+    let symbol = move || params.get().get("symbol").unwrap_or_default().to_uppercase();
     let detail = Resource::new(symbol, stock_detail);
     // Owned here, not by the form, so the receipt survives the reload each order triggers.
     let place = ServerAction::<PlaceOrder>::new();

@@ -64,6 +64,8 @@ fn Watchlist() -> impl IntoView {
         },
         false,
     );
+    // Made here, not in the form: the form is re-created each time the list reloads.
+    let create_error = last_error(actions.create);
     // A fired alert arrives as a notification, so those reload the list too.
     let entries = Resource::new(
         move || {
@@ -95,7 +97,7 @@ fn Watchlist() -> impl IntoView {
                             let symbols: Vec<String> = entries.iter().map(|entry| entry.symbol.clone()).collect();
                             view! {
                                 <WatchTable entries actions />
-                                <AlertForm symbols create=actions.create draft />
+                                <AlertForm symbols create=actions.create error=create_error draft />
                             }
                             .into_any()
                         }
@@ -183,11 +185,14 @@ fn WatchRow(entry: WatchlistEntry, actions: Actions) -> impl IntoView {
     let live = use_live_events();
     let symbol = entry.symbol.clone();
     let fetched = entry.quote.clone();
-    // The streamed quote, once there is one, is newer than the one the page loaded with.
-    let quote = Signal::derive({
+    // The streamed quote, once there is one, is newer than the one the page loaded with. A plain
+    // closure, not a derived signal: the row may stay on screen (in a `<Transition/>`) after the
+    // run that created it is cleaned up.
+    let quote = {
         let symbol = symbol.clone();
         move || live.quote(&symbol).or_else(|| fetched.clone())
-    });
+    };
+    let quote_for_change = quote.clone();
     let alerts = entry.alerts;
     view! {
         <tr>
@@ -196,12 +201,12 @@ fn WatchRow(entry: WatchlistEntry, actions: Actions) -> impl IntoView {
                 <span class="cell-note">{entry.name}</span>
             </th>
             <td class="num" data-testid="watch-price">
-                {move || match quote.get() {
+                {move || match quote() {
                     Some(quote) => quote.price.to_usd().into_any(),
                     None => view! { <span aria-hidden="true">"—"</span><span class="sr-only">"No price yet"</span> }.into_any(),
                 }}
             </td>
-            <td class="num">{move || quote.get().map(|quote: Quote| view! { <Change amount=quote.change() percent=quote.change_percent() /> })}</td>
+            <td class="num">{move || quote_for_change().map(|quote: Quote| view! { <Change amount=quote.change() percent=quote.change_percent() /> })}</td>
             <td>
                 {if alerts.is_empty() {
                     view! { <span class="muted">"None"</span> }.into_any()
@@ -259,8 +264,12 @@ fn AlertItem(alert: AlertView, delete: ServerAction<DeletePriceAlert>) -> impl I
 }
 
 #[component]
-fn AlertForm(symbols: Vec<String>, create: ServerAction<CreatePriceAlert>, draft: AlertDraft) -> impl IntoView {
-    let error = last_error(create);
+fn AlertForm(
+    symbols: Vec<String>,
+    create: ServerAction<CreatePriceAlert>,
+    error: Signal<Option<AppError>>,
+    draft: AlertDraft,
+) -> impl IntoView {
     let symbol_error = field_message(error, "symbol");
     let direction_error = field_message(error, "direction");
     let threshold_error = field_message(error, "threshold");
