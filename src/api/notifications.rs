@@ -110,6 +110,7 @@ pub async fn dismiss_notification(id: String) -> Result<(), AppError> {
     .map_err(respond)
 }
 
+#[cfg(feature = "ssr")]
 fn parse_notification_id(text: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(text.trim()).map_err(|_| AppError::NotFound("that notification".into()))
 }

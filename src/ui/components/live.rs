@@ -57,6 +57,7 @@ pub struct LiveEvents {
     unread_since_fetch: RwSignal<i64>,
     notifications: RwSignal<u64>,
     trades: RwSignal<u64>,
+    watchlist: RwSignal<u64>,
     prices: RwSignal<u64>,
     quotes: RwSignal<HashMap<String, Quote>>,
     toasts: RwSignal<Vec<Toast>>,
@@ -84,6 +85,7 @@ pub fn provide_live_events() -> LiveEvents {
         unread_since_fetch,
         notifications: RwSignal::new(0),
         trades: RwSignal::new(0),
+        watchlist: RwSignal::new(0),
         prices: RwSignal::new(0),
         quotes: RwSignal::new(HashMap::new()),
         toasts: RwSignal::new(Vec::new()),
@@ -125,6 +127,12 @@ impl LiveEvents {
     /// Bumped on every `trade` event (an order of this user executed, from any tab).
     pub fn trades_version(self) -> u64 {
         self.trades.get()
+    }
+
+    /// Bumped on every `watchlist` event (the list or its alerts changed, in any tab, or an
+    /// alert fired).
+    pub fn watchlist_version(self) -> u64 {
+        self.watchlist.get()
     }
 
     /// Bumped on every `prices` event.
@@ -197,6 +205,10 @@ impl LiveEvents {
         self.trades.update(|v| *v += 1);
     }
 
+    pub fn receive_watchlist_change(self) {
+        self.watchlist.update(|v| *v += 1);
+    }
+
     pub fn receive_prices(self, prices: PricesEvent) {
         self.quotes.update(|quotes| {
             for quote in prices.quotes {
@@ -233,7 +245,9 @@ pub fn poll_while_offline(live: LiveEvents, refetch: impl Fn() + Clone + 'static
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{LiveEvents, REOPEN_AFTER};
-    use crate::api::live::{ReadyEvent, EVENTS_PATH, NOTIFICATION_EVENT, PRICES_EVENT, READY_EVENT, TRADE_EVENT};
+    use crate::api::live::{
+        ReadyEvent, EVENTS_PATH, NOTIFICATION_EVENT, PRICES_EVENT, READY_EVENT, TRADE_EVENT, WATCHLIST_EVENT,
+    };
     use crate::ui::components::viewer::use_viewer;
     use leptos::prelude::*;
     use serde::de::DeserializeOwned;
@@ -293,6 +307,7 @@ mod browser {
             listen(&source, NOTIFICATION_EVENT, move |n| live.receive_notification(n)),
             listen(&source, TRADE_EVENT, move |t| live.receive_trade(t)),
             listen(&source, PRICES_EVENT, move |p| live.receive_prices(p)),
+            listen(&source, WATCHLIST_EVENT, move |_: serde::de::IgnoredAny| live.receive_watchlist_change()),
             listen(&source, READY_EVENT, move |_: ReadyEvent| live.receive_ready()),
         ];
         let closed = source.clone();

@@ -66,7 +66,7 @@ fn Watchlist() -> impl IntoView {
     );
     // Made here, not in the form: the form is re-created each time the list reloads.
     let create_error = last_error(actions.create);
-    // A fired alert arrives as a notification, so those reload the list too.
+    // Changes from other tabs and fired alerts arrive as `watchlist` events.
     let entries = Resource::new(
         move || {
             (
@@ -74,7 +74,7 @@ fn Watchlist() -> impl IntoView {
                 actions.remove.version().get(),
                 actions.create.version().get(),
                 actions.delete.version().get(),
-                live.notifications_version(),
+                live.watchlist_version(),
             )
         },
         |_| my_watchlist(),
