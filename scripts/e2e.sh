@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
 # Runs the Playwright suite in Debian's Chromium against the real release server, on a fresh
-# seeded database that is dropped afterwards. Expects TEST_DATABASE_URL (an admin URL).
+# seeded database that is dropped afterwards. A second instance of the server shares that
+# database (its address is E2E_SECOND_URL). Expects TEST_DATABASE_URL (an admin URL).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 [ -n "${TEST_DATABASE_URL:-}" ] || fail "TEST_DATABASE_URL is not set"
 port="${E2E_PORT:-3123}"
 oauth_port="${E2E_OAUTH_PORT:-3124}"
+# A second instance of the same binary on the same database: live events must cross instances.
+second_port="${E2E_SECOND_PORT:-$((port + 3))}"
 db="pt_e2e_$(date +%s)_$$"
 admin_url="${TEST_DATABASE_URL%/*}/postgres"
 psql_admin() { psql "$admin_url" -qtAc "$1" >/dev/null; }
 
 psql_admin "CREATE DATABASE $db"
 log="$LOG_DIR/e2e-server.log"
+second_log="$LOG_DIR/e2e-server-2.log"
 server_pid=""
+second_pid=""
 oauth_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$second_pid" ] && kill "$second_pid" 2>/dev/null && wait "$second_pid" 2>/dev/null
   [ -n "$oauth_pid" ] && kill "$oauth_pid" 2>/dev/null && wait "$oauth_pid" 2>/dev/null
   psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
 }
@@ -46,7 +52,11 @@ export DATABASE_URL="${TEST_DATABASE_URL%/*}/$db" LEPTOS_SITE_ROOT="$(site_root)
 "$(server_binary)" seed-db >/dev/null
 "$(server_binary)" serve >"$log" 2>&1 &
 server_pid=$!
+# The database is migrated and seeded once; the second instance only serves.
+PORT="$second_port" "$(server_binary)" serve >"$second_log" 2>&1 &
+second_pid=$!
 wait_for "http://127.0.0.1:$port/readyz" "$server_pid" "$log"
+wait_for "http://127.0.0.1:$second_port/readyz" "$second_pid" "$second_log"
 
 step "running the Playwright suite (desktop and phone viewports)…"
-(cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" npx playwright test)
+(cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" E2E_SECOND_URL="http://127.0.0.1:$second_port" npx playwright test)

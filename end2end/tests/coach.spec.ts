@@ -98,6 +98,68 @@ test("a trade in one tab reaches another live: a toast, the unread badge, the no
   expect(errorsB).toEqual([]);
 });
 
+test("live events cross server instances: a trade through one instance reaches a tab served by the other, both ways", async ({
+  page: tabA,
+  context,
+}, testInfo) => {
+  // scripts/e2e.sh starts a second instance of the same server on the same database.
+  const secondURL = process.env.E2E_SECOND_URL;
+  if (!secondURL) {
+    throw new Error("E2E_SECOND_URL is not set: run the suite through scripts/e2e.sh, which starts a second server instance");
+  }
+  const firstURL = new URL(testInfo.project.use.baseURL!);
+  expect(new URL(secondURL).port, "the second instance must listen on another port").not.toBe(firstURL.port);
+
+  const errorsA = recordErrors(tabA);
+  await signInAsGuest(tabA);
+  // Cookies belong to the host, not the port: the session signed in through instance 1 is valid on instance 2.
+  const tabB = await context.newPage();
+  const errorsB = recordErrors(tabB);
+  await tabB.goto(`${secondURL}/dashboard`);
+  await expect(tabB).toHaveURL(`${secondURL}/dashboard`);
+  await waitForHydration(tabB);
+  await waitForLiveStream(tabB);
+  const bellB = tabB.getByRole("link", { name: /^Notifications/ });
+  await expect(bellB).toHaveAccessibleName("Notifications, 1 unread");
+  await expect(tabB.getByText("No holdings yet")).toBeVisible();
+
+  // Instance 1 takes the trade; instance 2 pushes the coach's note to tab B without a reload.
+  await tabA.goto("/stocks/AAPL");
+  await waitForHydration(tabA);
+  await tabA.getByLabel("Shares").fill("1");
+  await tabA.getByRole("button", { name: "Confirm purchase of 1 AAPL" }).click();
+  await expect(tabA.getByRole("status").filter({ hasText: "Bought 1 AAPL" })).toBeVisible();
+
+  const toast = tabB.getByTestId("toast").filter({ hasText: /first trade/i });
+  await expect(toast).toBeVisible();
+  await expect(bellB).toHaveAccessibleName("Notifications, 2 unread");
+  const holdingB = tabB.getByTestId("holdings").getByRole("row", { name: /AAPL/ });
+  await expect(holdingB.getByRole("cell").first()).toHaveText("1");
+  await tabB.screenshot({ path: testInfo.outputPath("toast-second-instance.png") });
+
+  // The other way: instance 2 takes a trade; tab A, on instance 1's History, gets the new row. History
+  // reloads only on `trade` events (no polling, no price ticks), so the row can only come from the
+  // event instance 2 wrote and instance 1 relayed.
+  await tabA.goto("/history");
+  await waitForHydration(tabA);
+  await waitForLiveStream(tabA);
+  const ledgerA = tabA.getByTestId("ledger").getByRole("row", { name: /AAPL/ });
+  await expect(ledgerA).toHaveCount(1);
+  await expect(tabA.getByTestId("ledger-summary")).toHaveText("1 trade · page 1 of 1");
+
+  await tabB.goto(`${secondURL}/stocks/AAPL`);
+  await waitForHydration(tabB);
+  await tabB.getByLabel("Shares").fill("2");
+  await tabB.getByRole("button", { name: "Confirm purchase of 2 AAPL" }).click();
+  await expect(tabB.getByRole("status").filter({ hasText: "Bought 2 AAPL" })).toBeVisible();
+
+  await expect(tabA.getByTestId("ledger-summary")).toHaveText("2 trades · page 1 of 1");
+  await expect(ledgerA).toHaveCount(2);
+  await expect(ledgerA.first().getByRole("cell").nth(2)).toHaveText("2");
+  expect(errorsA).toEqual([]);
+  expect(errorsB).toEqual([]);
+});
+
 test("watch a stock, set a price alert and delete it, then remove the stock", async ({ page }, testInfo) => {
   const errors = recordErrors(page);
   await signInAsGuest(page);
