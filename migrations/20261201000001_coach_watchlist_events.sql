@@ -60,3 +60,12 @@ BEGIN
 END;
 $$;
 CREATE TRIGGER user_events_notify AFTER INSERT ON user_events FOR EACH ROW EXECUTE FUNCTION notify_user_event();
+
+-- Accounts that existed before the coach: their welcome is long past, and a first trade already
+-- placed is not news.
+INSERT INTO coach_marks (user_id, advice_key, last_fired_at)
+SELECT id, 'welcome', created_at FROM users;
+INSERT INTO coach_marks (user_id, advice_key, last_fired_at)
+SELECT p.user_id, 'first_trade', min(t.executed_at)
+FROM trades t JOIN portfolios p ON p.id = t.portfolio_id
+GROUP BY p.user_id;

@@ -66,7 +66,7 @@ test("a trade in one tab reaches another live: a toast, the unread badge, the no
   await expect(bell).toHaveAccessibleName("Notifications, 2 unread");
   await expect(tabB.getByTestId("holdings").getByRole("row", { name: /AAPL/ })).toBeVisible();
   await tabB.screenshot({ path: testInfo.outputPath("toast.png") });
-  await toast.getByRole("button", { name: "Dismiss" }).press("Enter");
+  await toast.getByRole("button", { name: /^Close: Your first trade/ }).press("Enter");
   await expect(toast).toHaveCount(0);
 
   await tabB.reload();

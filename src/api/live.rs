@@ -38,7 +38,8 @@ pub struct PricesEvent {
     pub quotes: Vec<Quote>,
 }
 
-/// The first event of every stream: the newest stored event id of the user at connection time.
+/// The first event of every stream: the stored event id it starts from (its SSE id too). The
+/// stored events after it follow; on a first connection, that is the newest one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadyEvent {
     pub last_id: i64,

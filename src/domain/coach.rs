@@ -212,7 +212,7 @@ pub fn advise(
             Rule::FirstTrade => first_trade(facts).into_iter().collect(),
             Rule::Concentration => concentration(facts, settings),
             Rule::BigLoss => big_losses(facts, settings),
-            Rule::Milestone => milestone(facts).into_iter().collect(),
+            Rule::Milestone => milestone(facts).into_iter().filter(|a| !outshone(a, marks, now)).collect(),
             Rule::IdleCash => idle_cash(facts, settings, now).into_iter().collect(),
             Rule::Overtrading => overtrading(facts, settings).into_iter().collect(),
             Rule::PriceAlert => Vec::new(),
@@ -220,6 +220,15 @@ pub fn advise(
         advice.extend(candidates.into_iter().filter(|a| is_due(marks.get(&a.key).copied(), rule.cooldown(), now)));
     }
     advice
+}
+
+/// Whether a gain milestone is old news: a higher one fired within the cooldown, so the portfolio
+/// is falling back through this level rather than climbing to it.
+fn outshone(advice: &Advice, marks: &Marks, now: DateTime<Utc>) -> bool {
+    let Some(rank) = MILESTONE_GAINS.iter().position(|gain| milestone_key(*gain) == advice.key) else { return false };
+    MILESTONE_GAINS[..rank]
+        .iter()
+        .any(|higher| !is_due(marks.get(&milestone_key(*higher)).copied(), Rule::Milestone.cooldown(), now))
 }
 
 /// The advice for a price alert that fired: `symbol` moved `direction` `threshold` and is at `price`.
@@ -309,7 +318,7 @@ fn concentration(facts: &PortfolioFacts, settings: &CoachSettings) -> Vec<Advice
 fn big_losses(facts: &PortfolioFacts, settings: &CoachSettings) -> Vec<Advice> {
     let kept = Decimal::ONE - settings.big_loss_percent / Decimal::ONE_HUNDRED;
     held(facts)
-        .filter(|h| h.average_price > Decimal::ZERO && h.price.amount() <= h.average_price * kept)
+        .filter(|h| h.average_price > Decimal::ZERO && h.price.amount() < h.average_price * kept)
         .map(|h| {
             let drop = h.average_price - h.price.amount();
             Advice {
@@ -732,21 +741,21 @@ mod tests {
     // Big loss.
 
     #[test]
-    fn a_price_ten_percent_below_the_average_cost_is_a_big_loss() {
-        let facts = PortfolioFacts { holdings: vec![holding("AAPL", 20, dec!(100), "90.00")], ..portfolio() };
+    fn a_price_more_than_ten_percent_below_the_average_cost_is_a_big_loss() {
+        let facts = PortfolioFacts { holdings: vec![holding("AAPL", 20, dec!(100), "89.99")], ..portfolio() };
         let advice = advice(Occasion::Traded, &facts, &no_marks());
         let loss = advice.iter().find(|a| a.rule == Rule::BigLoss).expect("big loss advice");
         assert_eq!((loss.key.as_str(), loss.link.as_str()), ("big_loss:AAPL", "/stocks/AAPL"));
-        assert_eq!(loss.title, "AAPL is down 10.00% from your cost");
+        assert_eq!(loss.title, "AAPL is down 10.01% from your cost");
         assert!(loss.message.starts_with(
-            "AAPL Corp (AAPL) is at $90.00, 10.00% below your average cost of $100.00: an unrealized loss of $200.00 \
+            "AAPL Corp (AAPL) is at $89.99, 10.01% below your average cost of $100.00: an unrealized loss of $200.20 \
              on 20 shares."
         ));
     }
 
     #[test]
-    fn a_price_just_above_the_loss_line_is_not_a_big_loss() {
-        let facts = PortfolioFacts { holdings: vec![holding("AAPL", 20, dec!(100), "90.01")], ..portfolio() };
+    fn a_price_exactly_ten_percent_below_the_average_cost_is_not_yet_a_big_loss() {
+        let facts = PortfolioFacts { holdings: vec![holding("AAPL", 20, dec!(100), "90.00")], ..portfolio() };
         assert!(keys_of(Rule::BigLoss, Occasion::Traded, &facts, &no_marks()).is_empty());
     }
 
@@ -808,6 +817,22 @@ mod tests {
         let facts = PortfolioFacts { cash: money("11200"), ..portfolio() };
         let marks = fired("milestone:+10", Duration::days(1));
         assert!(keys_of(Rule::Milestone, Occasion::Scheduled, &facts, &marks).is_empty());
+    }
+
+    #[test]
+    fn falling_back_through_a_lower_milestone_is_no_news() {
+        let facts = PortfolioFacts { cash: money("10700"), ..portfolio() };
+        let after_the_peak = fired("milestone:+25", Duration::days(5));
+        assert!(keys_of(Rule::Milestone, Occasion::Scheduled, &facts, &after_the_peak).is_empty());
+        let long_ago = fired("milestone:+25", Duration::days(31));
+        assert_eq!(keys_of(Rule::Milestone, Occasion::Scheduled, &facts, &long_ago), ["milestone:+5"]);
+    }
+
+    #[test]
+    fn a_loss_milestone_is_news_even_after_a_gain_one() {
+        let facts = PortfolioFacts { cash: money("8900"), ..portfolio() };
+        let marks = fired("milestone:+5", Duration::days(2));
+        assert_eq!(keys_of(Rule::Milestone, Occasion::Scheduled, &facts, &marks), ["milestone:-10"]);
     }
 
     #[test]

@@ -18,8 +18,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 pub use plain_page::{not_found_page, plain_page};
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// The whole application as one axum router.
@@ -47,8 +48,12 @@ pub fn router(state: AppState) -> Router {
     request_id::layer(app)
 }
 
+/// Once shutdown starts, requests still running after this long are dropped, so a stopping
+/// instance always exits (a client that stopped reading its event stream cannot hold it open).
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
+
 /// Serves (and listens for live events) until `shutdown` resolves, then ends the event streams
-/// and lets in-flight requests finish.
+/// and lets in-flight requests finish for up to [`SHUTDOWN_GRACE`].
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -58,11 +63,22 @@ pub async fn serve(
     tokio::spawn(crate::server::notify::listener::run(state.pool.clone(), live.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Open event streams end first, so waiting for in-flight requests stays short.
+    let signalled = live.clone();
     let shutdown = async move {
         shutdown.await;
-        live.shut_down();
+        signalled.shut_down();
     };
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
+    tokio::select! {
+        result = server.into_future() => result,
+        () = async {
+            live.shutdown_started().await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            tracing::warn!(grace = ?SHUTDOWN_GRACE, "requests still running at the end of the grace period were dropped");
+            Ok(())
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -1,6 +1,7 @@
 //! The price-alert evaluator: every few seconds, each symbol with waiting alerts is quoted once
-//! and every alert its price crosses fires — claimed by one `UPDATE`, so each fires exactly once
-//! however many instances run this — and becomes a notification.
+//! and every alert its price crosses fires — claimed by one conditional `UPDATE`, so each fires
+//! exactly once however many instances run this — and becomes a notification. Prices are compared
+//! at each check, so a move that crosses and comes back between two checks (5 s) goes unseen.
 
 use super::publish_notification;
 use crate::api::AppError;
@@ -23,17 +24,20 @@ pub async fn check(pool: &PgPool, market: &Market, now: DateTime<Utc>) -> Result
         let Ok(symbol) = Symbol::parse(&text) else { continue };
         let Ok(quote) = market.quote(&symbol, now).await else { continue };
         let name = market.listing(&symbol).map_or_else(|_| text.clone(), |listing| listing.name.clone());
-        let mut tx = pool.begin().await?;
-        for alert in alerts::fire_crossed(&mut tx, symbol.as_str(), quote.price, now).await? {
+        // One transaction per alert: the alert fires together with its notification, and each
+        // transaction writes events for one user only (see `events::insert`).
+        for id in alerts::crossed(pool, symbol.as_str(), quote.price).await? {
+            let mut tx = pool.begin().await?;
+            let Some(alert) = alerts::fire(&mut tx, id, quote.price, now).await? else { continue };
             let threshold = Money::from_decimal(alert.threshold);
             let advice = coach::price_alert(symbol.as_str(), &name, alert.direction(), threshold, quote.price);
             let trigger = advice.rule.trigger_type();
             publish_notification(&mut tx, alert.user_id, trigger, &advice.title, &advice.message, &advice.link, now)
                 .await?;
             super::publish_watchlist_change(&mut tx, alert.user_id).await?;
+            tx.commit().await?;
             fired += 1;
         }
-        tx.commit().await?;
     }
     Ok(fired)
 }

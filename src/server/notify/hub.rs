@@ -9,6 +9,8 @@ use uuid::Uuid;
 
 /// Events a stream may fall behind by before it re-reads from the database.
 const BUFFER: usize = 32;
+/// Open streams one user may have on one instance (tabs, devices).
+pub const MAX_STREAMS_PER_USER: usize = 32;
 
 /// What a stream receives.
 #[derive(Clone, Debug)]
@@ -24,11 +26,16 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// Starts receiving the user's events; dropping the subscription stops.
-    pub fn subscribe(self: &Arc<Self>, user_id: Uuid) -> Subscription {
+    /// Starts receiving the user's events; dropping the subscription stops. `None` when the user
+    /// has [`MAX_STREAMS_PER_USER`] streams here already.
+    pub fn subscribe(self: &Arc<Self>, user_id: Uuid) -> Option<Subscription> {
         let mut users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
-        let receiver = users.entry(user_id).or_insert_with(|| broadcast::channel(BUFFER).0).subscribe();
-        Subscription { hub: self.clone(), user_id, receiver }
+        let sender = users.entry(user_id).or_insert_with(|| broadcast::channel(BUFFER).0);
+        if sender.receiver_count() >= MAX_STREAMS_PER_USER {
+            return None;
+        }
+        let receiver = sender.subscribe();
+        Some(Subscription { hub: self.clone(), user_id, receiver })
     }
 
     /// Hands `event` to its user's streams on this instance, if any.
@@ -95,7 +102,8 @@ mod tests {
     async fn every_stream_of_a_user_receives_and_other_users_do_not() {
         let hub = Arc::new(Hub::default());
         let (alice, bob) = (Uuid::new_v4(), Uuid::new_v4());
-        let (mut first, mut second, mut other) = (hub.subscribe(alice), hub.subscribe(alice), hub.subscribe(bob));
+        let subscribe = |user| hub.subscribe(user).expect("under the limit");
+        let (mut first, mut second, mut other) = (subscribe(alice), subscribe(alice), subscribe(bob));
         hub.deliver(event(7, alice));
         for stream in [&mut first, &mut second] {
             assert!(matches!(stream.recv().await, Delivery::Event(e) if e.id == 7));
@@ -107,11 +115,22 @@ mod tests {
     fn a_user_leaves_the_hub_when_their_last_stream_closes() {
         let hub = Arc::new(Hub::default());
         let user = Uuid::new_v4();
-        let first = hub.subscribe(user);
-        let second = hub.subscribe(user);
+        let first = hub.subscribe(user).unwrap();
+        let second = hub.subscribe(user).unwrap();
         drop(first);
         assert_eq!(hub.users_connected(), 1);
         drop(second);
         assert_eq!(hub.users_connected(), 0);
+    }
+
+    #[test]
+    fn one_user_cannot_open_more_than_the_limit_of_streams() {
+        let hub = Arc::new(Hub::default());
+        let user = Uuid::new_v4();
+        let open: Vec<Subscription> = (0..MAX_STREAMS_PER_USER).map(|_| hub.subscribe(user).unwrap()).collect();
+        assert!(hub.subscribe(user).is_none());
+        assert!(hub.subscribe(Uuid::new_v4()).is_some(), "other users are not affected");
+        drop(open);
+        assert!(hub.subscribe(user).is_some());
     }
 }

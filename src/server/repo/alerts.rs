@@ -94,23 +94,39 @@ pub async fn pending_symbols<'c>(conn: impl sqlx::PgExecutor<'c>) -> Result<Vec<
     sqlx::query_scalar("SELECT DISTINCT symbol FROM price_alerts WHERE triggered_at IS NULL").fetch_all(conn).await
 }
 
-/// Marks every waiting alert on `symbol` that `price` crosses as fired, and returns them. Each
-/// row changes once: a second evaluator (another instance) finds nothing left to claim.
-pub async fn fire_crossed(
-    conn: &mut PgConnection,
+/// The waiting alerts on `symbol` that `price` crosses (not yet claimed).
+pub async fn crossed<'c>(
+    conn: impl sqlx::PgExecutor<'c>,
     symbol: &str,
     price: Money,
-    now: DateTime<Utc>,
-) -> Result<Vec<AlertRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "UPDATE price_alerts SET triggered_at = $3, triggered_price = $2
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM price_alerts
          WHERE symbol = $1 AND triggered_at IS NULL
            AND ((direction = 'above' AND $2 >= threshold) OR (direction = 'below' AND $2 <= threshold))
-         RETURNING {COLUMNS}"
-    ))
+         ORDER BY created_at",
+    )
     .bind(symbol)
     .bind(price.amount())
-    .bind(now)
     .fetch_all(conn)
+    .await
+}
+
+/// Marks the alert fired at `price`, unless it already fired; returns it when this call fired it.
+/// One conditional `UPDATE`: with several instances evaluating alerts, each alert fires once.
+pub async fn fire(
+    conn: &mut PgConnection,
+    id: Uuid,
+    price: Money,
+    now: DateTime<Utc>,
+) -> Result<Option<AlertRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "UPDATE price_alerts SET triggered_at = $3, triggered_price = $2
+         WHERE id = $1 AND triggered_at IS NULL RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(price.amount())
+    .bind(now)
+    .fetch_optional(conn)
     .await
 }

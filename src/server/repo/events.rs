@@ -15,12 +15,22 @@ pub struct StoredEvent {
 }
 
 /// Appends an event for `user_id`; returns its id.
+///
+/// Ids come from a sequence when the row is inserted, not when it commits, so two transactions
+/// writing events for one user could commit out of id order, and a page that had seen the later id
+/// would skip the earlier one for good. A per-user advisory lock, held to the end of the
+/// transaction, makes one user's events commit in id order. (Each transaction that writes events
+/// writes them for one user only, so these locks cannot deadlock with each other.)
 pub async fn insert(
     conn: &mut PgConnection,
     user_id: Uuid,
     kind: &str,
     payload: &serde_json::Value,
 ) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query_scalar("INSERT INTO user_events (user_id, kind, payload) VALUES ($1, $2, $3) RETURNING id")
         .bind(user_id)
         .bind(kind)

@@ -50,7 +50,6 @@ pub async fn exists(conn: &mut PgConnection, id: Uuid) -> Result<bool, sqlx::Err
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)").bind(id).fetch_one(conn).await
 }
 
-/// An active user by id.
 /// Locks the user's row until the transaction ends, to serialize a user's limit checks (child
 /// rows referencing the user can still be inserted meanwhile).
 pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
@@ -58,6 +57,7 @@ pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> 
     Ok(())
 }
 
+/// An active user by id.
 pub async fn find(pool: &PgPool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, username, email, provider, avatar_url, password_hash

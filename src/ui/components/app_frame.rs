@@ -104,7 +104,6 @@ fn Bell(unread: UnreadCount) -> impl IntoView {
                 <path d="M12 3a6 6 0 0 0-6 6v3.6l-1.7 2.9A1 1 0 0 0 5.2 17h13.6a1 1 0 0 0 .9-1.5L18 12.6V9a6 6 0 0 0-6-6Z" />
                 <path d="M9.5 19a2.5 2.5 0 0 0 5 0" />
             </svg>
-            <span class="sr-only">"Notifications"</span>
             {move || (unread.get() > 0).then(|| view! {
                 <span class="bell-count" data-testid="unread-count">{badge_text(unread.get())}</span>
             })}

@@ -27,6 +27,7 @@ fn ToastCard(toast: Toast) -> impl IntoView {
     let key = toast.key;
     let n = toast.notification;
     let title = n.title.clone();
+    let close_label = format!("Close: {}", n.title);
     view! {
         <div class="toast card" data-testid="toast"
             on:mouseenter=move |_| live.hold_toast(key, true)
@@ -40,7 +41,7 @@ fn ToastCard(toast: Toast) -> impl IntoView {
                 {n.link.map(|link| view! { <a href=link>"Open"<span class="sr-only">": " {title}</span></a> })}
                 <a href="/notifications">"All notifications"</a>
             </p>
-            <button type="button" class="toast-close" aria-label="Dismiss" on:click=move |_| live.dismiss_toast(key)>
+            <button type="button" class="toast-close" aria-label=close_label on:click=move |_| live.dismiss_toast(key)>
                 <span aria-hidden="true">"×"</span>
             </button>
         </div>

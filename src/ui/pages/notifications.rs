@@ -111,7 +111,7 @@ fn NotificationList(page: NotificationPage, actions: Actions) -> impl IntoView {
         if page.pages > 1 { format!(" · page {} of {}", page.page, page.pages) } else { String::new() },
     );
     view! {
-        <p class="muted" role="status" data-testid="notifications-summary">{summary}</p>
+        <p class="muted" data-testid="notifications-summary">{summary}</p>
         <ol class="notification-list" data-testid="notifications">
             {page.items.into_iter().map(|notification| view! { <Item notification actions /> }).collect_view()}
         </ol>
