@@ -11,6 +11,9 @@ use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::PostgresStore;
 
 const SWEEP_EVERY: Duration = Duration::from_secs(15 * 60);
+/// Advisory-lock keys of the jobs one instance at a time runs (any other instance skips that round).
+const COACH_JOB: i64 = 0x7061_7065_0001;
+const ALERTS_JOB: i64 = 0x7061_7065_0002;
 /// How long stored live events stay available for reconnecting pages.
 const EVENTS_KEPT_FOR: chrono::Duration = chrono::Duration::days(7);
 
@@ -37,8 +40,11 @@ pub fn spawn(state: &AppState) {
         let mut ticks = tokio::time::interval(coach::SCHEDULE_EVERY);
         loop {
             ticks.tick().await;
-            if let Err(error) = coach::scheduled_round(&pool, &market, &settings, chrono::Utc::now()).await {
-                tracing::warn!(?error, "the scheduled coach run failed; will retry");
+            let round = coach::scheduled_round(&pool, &market, &settings, chrono::Utc::now());
+            match super::db::exclusively(&pool, COACH_JOB, round).await {
+                Ok(Some(Err(error))) => tracing::warn!(?error, "the scheduled coach run failed; will retry"),
+                Err(error) => tracing::warn!(%error, "cannot start the scheduled coach run; will retry"),
+                Ok(_) => {}
             }
         }
     });
@@ -47,8 +53,10 @@ pub fn spawn(state: &AppState) {
         let mut ticks = tokio::time::interval(alerts::CHECK_EVERY);
         loop {
             ticks.tick().await;
-            if let Err(error) = alerts::check(&pool, &market, chrono::Utc::now()).await {
-                tracing::warn!(?error, "could not check price alerts; will retry");
+            match super::db::exclusively(&pool, ALERTS_JOB, alerts::check(&pool, &market, chrono::Utc::now())).await {
+                Ok(Some(Err(error))) => tracing::warn!(?error, "could not check price alerts; will retry"),
+                Err(error) => tracing::warn!(%error, "cannot start the price-alert check; will retry"),
+                Ok(_) => {}
             }
         }
     });

@@ -72,6 +72,25 @@ pub async fn begin_read_only_snapshot(
     Ok(tx)
 }
 
+/// Runs `job` unless another instance is running the job with the same `key` at this moment: a
+/// transaction-scoped advisory lock is held for the job's duration (released even if this process
+/// dies, with its connection). `None` when another instance has it.
+pub async fn exclusively<T>(
+    pool: &PgPool,
+    key: i64,
+    job: impl std::future::Future<Output = T>,
+) -> Result<Option<T>, sqlx::Error> {
+    let mut guard = pool.begin().await?;
+    let acquired: bool =
+        sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)").bind(key).fetch_one(&mut *guard).await?;
+    if !acquired {
+        return Ok(None);
+    }
+    let outcome = job.await;
+    guard.commit().await?;
+    Ok(Some(outcome))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

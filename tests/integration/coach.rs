@@ -212,3 +212,21 @@ async fn a_price_alert_fires_once_when_the_price_crosses_it() {
     assert_eq!(app.call_as(&ada, "delete_price_alert", &[("id", &id)]).await.status(), 200);
     assert_eq!(watchlist(&app, &ada).await[0].alerts.len(), 1);
 }
+
+#[tokio::test]
+async fn one_instance_at_a_time_runs_a_scheduled_job() {
+    let app = TestApp::spawn().await;
+    let (release, hold) = tokio::sync::oneshot::channel::<()>();
+    let first = tokio::spawn({
+        let pool = app.pool.clone();
+        async move { papertrade::server::db::exclusively(&pool, 42, async { hold.await.ok() }).await.unwrap() }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    let second = papertrade::server::db::exclusively(&app.pool, 42, async { "ran" }).await.unwrap();
+    assert_eq!(second, None, "skipped while the first holds the job");
+    release.send(()).unwrap();
+    assert_eq!(first.await.unwrap(), Some(Some(())));
+    let third = papertrade::server::db::exclusively(&app.pool, 42, async { "ran" }).await.unwrap();
+    assert_eq!(third, Some("ran"), "free again afterwards");
+}

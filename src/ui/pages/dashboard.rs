@@ -39,15 +39,16 @@ pub fn refresh_periodically(refetch: impl Fn() + Clone + 'static) {
 
 #[component]
 fn Dashboard(viewer: Viewer) -> impl IntoView {
+    let live = use_live_events();
     let overview = Resource::new(|| (), |()| my_portfolio());
-    let history = Resource::new(|| (), |()| value_history());
-    let refetch = move || {
+    // The recorded history changes with a trade (a close shows on the next visit); prices alone
+    // move only the figures.
+    let history = Resource::new(move || live.trades_version(), |_| value_history());
+    Effect::watch(move || (live.trades_version(), live.prices_version()), move |_, _, _| overview.refetch(), false);
+    poll_while_offline(live, move || {
         overview.refetch();
         history.refetch();
-    };
-    let live = use_live_events();
-    Effect::watch(move || (live.trades_version(), live.prices_version()), move |_, _, _| refetch(), false);
-    poll_while_offline(live, refetch);
+    });
     view! {
         <section class="container page">
             <h1>"Hello, " {viewer.username.clone()}</h1>
