@@ -1,11 +1,13 @@
-//! The command line of the server binary: `serve` (the default), `migrate`, `reset-db`, `seed-db`.
+//! The command line of the server binary: `serve` (the default), `migrate`, `reset-db`, `seed-db`,
+//! `backup`, `restore`.
 
 use super::auth::password::Passwords;
 use super::config::Config;
 use super::state::AppState;
-use super::{background, db, http, seed, telemetry};
+use super::{background, backup, db, http, seed, telemetry};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -29,6 +31,22 @@ enum Command {
     },
     /// Add the sample users, portfolios and trades (does nothing if they are there).
     SeedDb,
+    /// Back the database up to FILE with pg_dump (custom format), verified before it is kept.
+    Backup {
+        /// Where to write the backup, e.g. backups/papertrade-2026-11-26.dump.
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore a backup made by `backup` into an empty database, then apply newer migrations.
+    Restore {
+        /// The backup to restore.
+        file: PathBuf,
+        /// Drop everything in a database that is not empty first.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Parses the command line, runs the command, and turns any failure into one clear line on
@@ -89,6 +107,18 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
             println!("database {target} reset");
         }
         Command::SeedDb => seed_and_report(&pool, &config).await?,
+        Command::Backup { file, force } => {
+            let report = backup::backup(&pool, &pg_client(&config), &file, force)
+                .await
+                .with_context(|| format!("cannot back up {target} to {}", file.display()))?;
+            println!("{report}");
+        }
+        Command::Restore { file, force } => {
+            let report = backup::restore(&pool, &pg_client(&config), &file, force)
+                .await
+                .with_context(|| format!("cannot restore {} into {target}", file.display()))?;
+            println!("{report}");
+        }
     }
     Ok(())
 }
@@ -105,6 +135,12 @@ async fn seed_and_report(pool: &sqlx::PgPool, config: &Config) -> anyhow::Result
         seed::SeedOutcome::AlreadySeeded => println!("sample data already present; nothing to do"),
     }
     Ok(())
+}
+
+/// How pg_dump and pg_restore reach the database. sqlx gives no password back, so DATABASE_URL
+/// (already validated by `Config`) is read again for it.
+fn pg_client(config: &Config) -> backup::PgClient {
+    backup::PgClient::new(&config.database.0, &std::env::var("DATABASE_URL").unwrap_or_default())
 }
 
 /// `host:port/database`, without user or password, for messages.

@@ -5,6 +5,7 @@
 //! `make test` starts the local cluster and sets it.
 
 mod auth;
+mod backup;
 mod cli;
 mod coach;
 mod fake_finnhub;
