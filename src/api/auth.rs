@@ -58,24 +58,31 @@ pub async fn sign_up(email: String, username: String, password: String, next: Op
 }
 
 /// Unknown email and wrong password get the same answer, after the same amount of work.
+/// Every attempt is counted, as succeeded or failed (whatever stopped it).
 #[server(prefix = "/api", endpoint = "log_in")]
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::{redirect::after_login, Email};
     use crate::server::auth::{backend::Credentials, session};
+    use crate::server::metrics::LoginMethod;
     use crate::server::{error::respond, state::AppState};
     async move {
         let state = AppState::from_context()?;
-        let mut auth = session::from_request().await?;
-        let wrong = || AppError::Invalid("that email and password do not match an account".into());
-        let email = Email::parse(&email).map_err(|error| AppError::field("email", error))?;
-        state.rate_limits.check_account(email.as_str())?;
-        match session::authenticate_and_log_in(&mut auth, Credentials::Password { email, password }).await? {
-            Some(_) => {
-                leptos_axum::redirect(&after_login(next.as_deref()));
-                Ok(())
+        let attempt = async {
+            let mut auth = session::from_request().await?;
+            let wrong = || AppError::Invalid("that email and password do not match an account".into());
+            let email = Email::parse(&email).map_err(|error| AppError::field("email", error))?;
+            state.rate_limits.check_account(email.as_str())?;
+            match session::authenticate_and_log_in(&mut auth, Credentials::Password { email, password }).await? {
+                Some(_) => {
+                    leptos_axum::redirect(&after_login(next.as_deref()));
+                    Ok(())
+                }
+                None => Err(wrong()),
             }
-            None => Err(wrong()),
         }
+        .await;
+        state.metrics.login(LoginMethod::Password, attempt.is_ok());
+        attempt
     }
     .await
     .map_err(respond)
@@ -102,14 +109,20 @@ pub async fn log_out() -> Result<(), AppError> {
 pub async fn start_guest(next: Option<String>) -> Result<(), AppError> {
     use crate::domain::redirect::after_login;
     use crate::server::auth::{accounts, backend::Credentials, session};
+    use crate::server::metrics::LoginMethod;
     use crate::server::{error::respond, state::AppState};
     async move {
         let state = AppState::from_context()?;
-        let mut auth = session::from_request().await?;
-        let id = accounts::create_guest(&state).await?;
-        session::authenticate_and_log_in(&mut auth, Credentials::Proven(id)).await?;
-        leptos_axum::redirect(&after_login(next.as_deref()));
-        Ok(())
+        let attempt = async {
+            let mut auth = session::from_request().await?;
+            let id = accounts::create_guest(&state).await?;
+            session::authenticate_and_log_in(&mut auth, Credentials::Proven(id)).await?;
+            leptos_axum::redirect(&after_login(next.as_deref()));
+            Ok(())
+        }
+        .await;
+        state.metrics.login(LoginMethod::Guest, attempt.is_ok());
+        attempt
     }
     .await
     .map_err(respond)

@@ -44,7 +44,7 @@ pub async fn place_order(
             idempotency_key: Uuid::parse_str(idempotency_key.trim())
                 .map_err(|_| AppError::Invalid("this order form is out of date; reload the page".into()))?,
         };
-        trading::place_order(&state.pool, &state.market, &state.config.coach, user.id, &ticket).await
+        trading::place_order(&state.pool, &state.market, &state.config.coach, &state.metrics, user.id, &ticket).await
     }
     .await
     .map_err(respond)

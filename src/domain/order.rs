@@ -34,6 +34,23 @@ pub enum OrderRejection {
     TooLarge,
 }
 
+impl OrderRejection {
+    /// Every [`OrderRejection::reason`], for counting rejections from zero.
+    pub const REASONS: [&'static str; 5] =
+        ["unknown_symbol", "insufficient_cash", "insufficient_shares", "market_closed", "too_large"];
+
+    /// Why, in one stable snake_case word (the `reason` label of the orders metric).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            OrderRejection::UnknownSymbol(_) => "unknown_symbol",
+            OrderRejection::InsufficientCash { .. } => "insufficient_cash",
+            OrderRejection::InsufficientShares { .. } => "insufficient_shares",
+            OrderRejection::MarketClosed { .. } => "market_closed",
+            OrderRejection::TooLarge => "too_large",
+        }
+    }
+}
+
 fn insufficient_cash(quantity: i64, price: Money, needed: Money, available: Money, affordable: i64) -> String {
     let (bought, cost) = if quantity == 1 { ("1 share", "costs") } else { ("shares", "cost") };
     let bought = if quantity == 1 { bought.to_owned() } else { format!("{quantity} {bought}") };
@@ -197,5 +214,18 @@ mod tests {
         );
         let two = fill(&aapl(), money("250"), None, Side::Buy, shares(2), money("200")).unwrap_err();
         assert!(two.to_string().ends_with("— enough for 1 share"), "{two}");
+    }
+
+    #[test]
+    fn every_rejection_has_a_listed_reason() {
+        let rejections = [
+            OrderRejection::UnknownSymbol("ZZZ".into()),
+            fill(&aapl(), money("1"), None, Side::Buy, shares(1), money("2")).unwrap_err(),
+            fill(&aapl(), money("0"), None, Side::Sell, shares(1), money("2")).unwrap_err(),
+            OrderRejection::MarketClosed { next_open: None },
+            OrderRejection::TooLarge,
+        ];
+        let reasons: Vec<&str> = rejections.iter().map(OrderRejection::reason).collect();
+        assert_eq!(reasons, OrderRejection::REASONS);
     }
 }

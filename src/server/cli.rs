@@ -60,7 +60,6 @@ pub async fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    telemetry::init();
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -68,6 +67,7 @@ pub async fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    telemetry::init(config.log_format);
     match execute(cli.command.unwrap_or(Command::Serve), config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -5,9 +5,11 @@
 
 mod finnhub;
 mod oauth;
+mod observability;
 
 pub use finnhub::{ApiKey, FinnhubSettings};
 pub use oauth::OAuthProvider;
+pub use observability::{LogFormat, MetricsAccess, MetricsClients, MetricsToken};
 
 use crate::domain::coach::CoachSettings;
 use crate::domain::market_hours::MarketHours;
@@ -47,6 +49,10 @@ pub struct Config {
     pub finnhub: Option<FinnhubSettings>,
     /// The coach's thresholds; `COACH_CONCENTRATION_PERCENT` sets when one holding is too big.
     pub coach: CoachSettings,
+    /// Who may read `/metrics` (`METRICS_TOKEN`, `METRICS_ALLOW`; by default this host only).
+    pub metrics: MetricsAccess,
+    /// `LOG_FORMAT`: `text` (default) or `json`.
+    pub log_format: LogFormat,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -144,6 +150,8 @@ impl Config {
                 ),
                 ..CoachSettings::default()
             },
+            metrics: observability::metrics_access(&lookup)?,
+            log_format: observability::log_format(&lookup)?,
         })
     }
 

@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod market;
+pub mod metrics;
 pub mod notify;
 pub mod portfolio;
 pub mod repo;

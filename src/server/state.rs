@@ -5,6 +5,7 @@ use super::auth::password::Passwords;
 use super::config::Config;
 use super::http::rate_limit::RateLimits;
 use super::market::Market;
+use super::metrics::Metrics;
 use super::notify::Live;
 use crate::api::AppError;
 use axum::extract::FromRef;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub market: Market,
     /// This instance's open event streams and its database listener.
     pub live: Arc<Live>,
+    /// This instance's Prometheus metrics (`GET /metrics`).
+    pub metrics: Metrics,
 }
 
 impl AppState {
@@ -39,6 +42,7 @@ impl AppState {
             oauth_http: super::auth::oauth::http_client(),
             market: Market::from_config(&config),
             live: Live::new(),
+            metrics: Metrics::new(),
             config: Arc::new(config),
         }
     }

@@ -2,6 +2,7 @@
 //! the holding row (always in that order), apply the pure order rules, write cash, holding and
 //! ledger row, commit. The `CHECK` constraints (cash ≥ 0, shares > 0) are the backstop.
 //! An idempotency key makes a retried order return the first execution instead of a second one.
+//! Executions and rejections (by reason) are counted in the instance's metrics; replays are not.
 
 use crate::api::live::TradeEvent;
 use crate::api::trading::OrderReceipt;
@@ -10,6 +11,7 @@ use crate::domain::coach::CoachSettings;
 use crate::domain::order::{fill, OrderRejection};
 use crate::domain::{Money, Shares, Side, Symbol};
 use crate::server::market::{Market, MarketError};
+use crate::server::metrics::Metrics;
 use crate::server::notify;
 use crate::server::portfolio::history;
 use crate::server::repo::trades::TradeRow;
@@ -31,18 +33,23 @@ pub async fn place_order(
     pool: &PgPool,
     market: &Market,
     coach: &CoachSettings,
+    metrics: &Metrics,
     user_id: Uuid,
     ticket: &OrderTicket,
 ) -> Result<OrderReceipt, AppError> {
+    let reject = |rejection: OrderRejection| {
+        metrics.order_rejected(&rejection);
+        rejected(rejection)
+    };
     if let Some(receipt) = earlier_execution(pool, user_id, ticket).await? {
         return Ok(receipt);
     }
     let now = Utc::now();
     if !market.hours.is_open(now) {
-        return Err(rejected(OrderRejection::MarketClosed { next_open: market.hours.next_open(now) }));
+        return Err(reject(OrderRejection::MarketClosed { next_open: market.hours.next_open(now) }));
     }
     let quote = market.quote(&ticket.symbol, now).await.map_err(|error| match error {
-        MarketError::UnknownSymbol(symbol) => rejected(OrderRejection::UnknownSymbol(symbol.to_string())),
+        MarketError::UnknownSymbol(symbol) => reject(OrderRejection::UnknownSymbol(symbol.to_string())),
         MarketError::Unavailable(_) => AppError::Unavailable,
     })?;
 
@@ -56,7 +63,7 @@ pub async fn place_order(
         return replay(row, ticket);
     }
     let position = holdings::lock(&mut tx, portfolio_id, &ticket.symbol).await?;
-    let fill = fill(&ticket.symbol, cash, position, ticket.side, ticket.quantity, quote.price).map_err(rejected)?;
+    let fill = fill(&ticket.symbol, cash, position, ticket.side, ticket.quantity, quote.price).map_err(reject)?;
     portfolios::set_cash(&mut tx, portfolio_id, fill.cash_after).await?;
     holdings::save(&mut tx, portfolio_id, &ticket.symbol, fill.position_after.as_ref()).await?;
     let trade = trades::NewTrade {
@@ -83,6 +90,7 @@ pub async fn place_order(
     };
     notify::publish_trade(&mut tx, user_id, &event).await?;
     tx.commit().await?;
+    metrics.order_executed();
     notify::coach::after_trade(pool, market, coach, user_id, now).await;
     tracing::info!(%trade_id, quantity = ticket.quantity.get(), price = %fill.price, "order executed");
     Ok(OrderReceipt {

@@ -4,6 +4,7 @@ mod auth_routes;
 mod events;
 mod health;
 mod ledger_csv;
+mod metrics;
 mod oauth_routes;
 pub mod origin;
 mod plain_page;
@@ -30,6 +31,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::scrape))
         .route("/history.csv", get(ledger_csv::download))
         .route(crate::api::live::EVENTS_PATH, get(events::stream))
         .route("/auth/logout", post(auth_routes::logout))
@@ -44,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), rate_limit::limit_auth_requests))
         .layer(from_fn_with_state(state.clone(), origin::refuse_cross_site))
+        .layer(from_fn_with_state(state.clone(), metrics::track_requests))
         .with_state(state);
     request_id::layer(app)
 }
@@ -61,6 +64,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let live = state.live.clone();
     tokio::spawn(crate::server::notify::listener::run(state.pool.clone(), live.clone()));
+    let upkeep_until = live.clone();
+    tokio::spawn(state.metrics.clone().run_upkeep(async move { upkeep_until.shutdown_started().await }));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Open event streams end first, so waiting for in-flight requests stays short.
     let signalled = live.clone();

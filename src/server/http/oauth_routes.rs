@@ -95,7 +95,9 @@ pub async fn callback(
     let Some(provider) = AuthProvider::oauth_from_str(&provider) else {
         return crate::server::http::not_found_page();
     };
-    match finish(&state, provider, query, &mut auth).await {
+    let finished = finish(&state, provider, query, &mut auth).await;
+    state.metrics.login(provider.into(), finished.is_ok());
+    match finished {
         Ok(next) => Redirect::to(&next).into_response(),
         Err(error) => failure_page(provider, &error),
     }

@@ -3,6 +3,7 @@
 
 use crate::server::repo::events::StoredEvent;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -23,6 +24,8 @@ pub enum Delivery {
 #[derive(Default)]
 pub struct Hub {
     users: Mutex<HashMap<Uuid, broadcast::Sender<Delivery>>>,
+    /// Subscriptions alive right now (opened minus dropped), for the metrics.
+    open: AtomicUsize,
 }
 
 impl Hub {
@@ -35,6 +38,7 @@ impl Hub {
             return None;
         }
         let receiver = sender.subscribe();
+        self.open.fetch_add(1, Ordering::Relaxed);
         Some(Subscription { hub: self.clone(), user_id, receiver })
     }
 
@@ -53,6 +57,11 @@ impl Hub {
         for sender in users.values() {
             let _ = sender.send(Delivery::Resync);
         }
+    }
+
+    /// Streams open here, all users together.
+    pub fn streams_open(&self) -> usize {
+        self.open.load(Ordering::Relaxed)
     }
 
     /// Users with at least one open stream here.
@@ -82,6 +91,7 @@ impl Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
+        self.hub.open.fetch_sub(1, Ordering::Relaxed);
         let mut users = self.hub.users.lock().unwrap_or_else(PoisonError::into_inner);
         // This receiver is still counted until the fields drop after this body.
         if users.get(&self.user_id).is_some_and(|sender| sender.receiver_count() <= 1) {
@@ -117,10 +127,11 @@ mod tests {
         let user = Uuid::new_v4();
         let first = hub.subscribe(user).unwrap();
         let second = hub.subscribe(user).unwrap();
+        assert_eq!(hub.streams_open(), 2);
         drop(first);
-        assert_eq!(hub.users_connected(), 1);
+        assert_eq!((hub.users_connected(), hub.streams_open()), (1, 1));
         drop(second);
-        assert_eq!(hub.users_connected(), 0);
+        assert_eq!((hub.users_connected(), hub.streams_open()), (0, 0));
     }
 
     #[test]
