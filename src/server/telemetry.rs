@@ -62,20 +62,32 @@ where
         }
 
         let metadata = event.metadata();
-        let mut line = Map::new();
-        line.insert("timestamp".into(), chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true).into());
-        line.insert("level".into(), metadata.level().as_str().into());
-        line.insert("target".into(), metadata.target().into());
-        line.insert("message".into(), message);
-        line.insert("fields".into(), Value::Object(fields));
-        if let Some(id) = request_id {
-            line.insert("request_id".into(), id);
-        }
-        if !spans.is_empty() {
-            line.insert("spans".into(), Value::Array(spans));
-        }
-        writeln!(writer, "{}", Value::Object(line))
+        let line = JsonLine {
+            timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            level: metadata.level().as_str(),
+            target: metadata.target(),
+            message,
+            fields,
+            request_id,
+            spans,
+        };
+        let text = serde_json::to_string(&line).map_err(|_| std::fmt::Error)?;
+        writeln!(writer, "{text}")
     }
+}
+
+/// One log line, its keys in this order.
+#[derive(serde::Serialize)]
+struct JsonLine<'a> {
+    timestamp: String,
+    level: &'static str,
+    target: &'a str,
+    message: Value,
+    fields: Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    spans: Vec<Value>,
 }
 
 fn json_object(text: &str) -> Map<String, Value> {
@@ -116,7 +128,12 @@ mod tests {
             .finish();
         tracing::subscriber::with_default(subscriber, emit);
         let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-        text.lines().map(|line| serde_json::from_str(line).expect("every line is one JSON object")).collect()
+        text.lines()
+            .map(|line| {
+                assert!(line.starts_with(r#"{"timestamp":""#), "the time comes first: {line}");
+                serde_json::from_str(line).expect("every line is one JSON object")
+            })
+            .collect()
     }
 
     #[test]
