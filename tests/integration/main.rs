@@ -15,6 +15,7 @@ mod harness;
 mod health;
 mod live;
 mod oauth;
+mod observability;
 mod pages;
 mod portfolio;
 mod schema;

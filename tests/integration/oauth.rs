@@ -8,7 +8,7 @@ use papertrade::domain::AuthProvider;
 use reqwest::{StatusCode, Url};
 use uuid::Uuid;
 
-async fn app_with(fake: &FakeProvider) -> TestApp {
+pub async fn app_with(fake: &FakeProvider) -> TestApp {
     let vars = fake.config();
     let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
     TestApp::spawn_with(&vars).await
@@ -33,7 +33,7 @@ async fn approve(client: &reqwest::Client, authorize_url: &Url) -> String {
 }
 
 /// The whole round trip; returns the app's answer to the callback.
-async fn sign_in_with(app: &TestApp, client: &reqwest::Client, provider: &str) -> reqwest::Response {
+pub async fn sign_in_with(app: &TestApp, client: &reqwest::Client, provider: &str) -> reqwest::Response {
     let callback = approve(client, &start(app, client, provider).await).await;
     client.get(callback).send().await.unwrap()
 }

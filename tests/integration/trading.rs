@@ -21,7 +21,7 @@ pub async fn order(
     order_with_key(app, client, symbol, side, quantity, &Uuid::new_v4().to_string()).await
 }
 
-async fn order_with_key(
+pub async fn order_with_key(
     app: &TestApp,
     client: &reqwest::Client,
     symbol: &str,
