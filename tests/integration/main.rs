@@ -18,6 +18,7 @@ mod oauth;
 mod pages;
 mod portfolio;
 mod schema;
+mod security;
 mod seed;
 mod server_functions;
 mod trading;
