@@ -263,7 +263,10 @@ def session_cookie(response: Response, cookie_name: str) -> str | None:
 async def create_guest(target: Target, cookie_name: str) -> str:
     response = await http_request(target, "POST", "/api/start_guest", form={})
     if response.status == 429:
-        raise RuntimeError("start_guest was rate-limited (HTTP 429): start the server with a large AUTH_RATE_LIMIT_BURST")
+        raise RuntimeError(
+            "start_guest was rate-limited (HTTP 429): start the server with large "
+            "AUTH_RATE_LIMIT_BURST and GLOBAL_RATE_LIMIT_BURST"
+        )
     if response.status not in (200, 302, 303):
         raise RuntimeError(f"start_guest answered HTTP {response.status}: {response.text()}")
     cookie = session_cookie(response, cookie_name)

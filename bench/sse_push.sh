@@ -62,7 +62,7 @@ trap cleanup EXIT
 step "fresh database $db, migrations"
 psql_admin "CREATE DATABASE $db" >/dev/null
 export DATABASE_URL="${TEST_DATABASE_URL%/*}/$db" LEPTOS_SITE_ROOT="$(site_root)" PORT="$port" HOST=127.0.0.1 \
-  MARKET_HOURS=always AUTH_RATE_LIMIT_BURST=10000 RUST_LOG=warn
+  MARKET_HOURS=always AUTH_RATE_LIMIT_BURST=10000 GLOBAL_RATE_LIMIT_BURST=1000000 RUST_LOG=warn
 "$(server_binary)" migrate >/dev/null
 
 step "starting the server on 127.0.0.1:$port (log: $log)"

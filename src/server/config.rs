@@ -14,6 +14,7 @@ pub use observability::{LogFormat, MetricsAccess, MetricsClients, MetricsToken};
 use crate::domain::coach::CoachSettings;
 use crate::domain::market_hours::MarketHours;
 use crate::domain::{AuthProvider, Money};
+use axum::http::HeaderName;
 use leptos::config::LeptosOptions;
 use rust_decimal::Decimal;
 use sqlx::postgres::PgConnectOptions;
@@ -39,6 +40,17 @@ pub struct Config {
     /// Sign-up, log-in and guest creation per client IP: a burst, then one more every `refill`.
     pub auth_rate_burst: u32,
     pub auth_rate_refill: Duration,
+    /// Every request per client (static assets and health probes aside): a burst of this many…
+    pub global_rate_burst: u32,
+    /// …then this many a minute.
+    pub global_rate_per_minute: u32,
+    /// The header our own reverse proxy puts the client's address in (`TRUSTED_PROXY_HEADER`).
+    /// Unset, the TCP peer is the client and forwarding headers are ignored.
+    pub trusted_proxy_header: Option<HeaderName>,
+    /// How long the server may take to start answering a request before it answers 503.
+    pub request_timeout: Duration,
+    /// `cargo leptos watch` runs the server (it sets `LEPTOS_WATCH`): pages open its reload socket.
+    pub leptos_watch: bool,
     /// When market orders execute: `always` (default) or `nyse` (regular New York session).
     pub market_hours: MarketHours,
     /// Google sign-in, when `GOOGLE_CLIENT_ID` and `GOOGLE_CLIENT_SECRET` are set.
@@ -134,6 +146,22 @@ impl Config {
                 in_range(parse(&lookup, "AUTH_RATE_LIMIT_REFILL_SECS", "6", "a whole number of seconds")?, 1..=3600)
                     .map_err(|problem| ConfigError { var: "AUTH_RATE_LIMIT_REFILL_SECS", problem })?,
             ),
+            global_rate_burst: in_range(
+                parse(&lookup, "GLOBAL_RATE_LIMIT_BURST", "300", "a whole number")?,
+                1..=1_000_000,
+            )
+            .map_err(|problem| ConfigError { var: "GLOBAL_RATE_LIMIT_BURST", problem })?,
+            global_rate_per_minute: in_range(
+                parse(&lookup, "GLOBAL_RATE_LIMIT_PER_MINUTE", "600", "a whole number")?,
+                1..=1_000_000,
+            )
+            .map_err(|problem| ConfigError { var: "GLOBAL_RATE_LIMIT_PER_MINUTE", problem })?,
+            trusted_proxy_header: trusted_proxy_header(&lookup)?,
+            request_timeout: Duration::from_secs(
+                in_range(parse(&lookup, "REQUEST_TIMEOUT_SECS", "15", "a whole number of seconds")?, 1..=3600)
+                    .map_err(|problem| ConfigError { var: "REQUEST_TIMEOUT_SECS", problem })?,
+            ),
+            leptos_watch: lookup("LEPTOS_WATCH").is_some(),
             market_hours: parse_with(&lookup, "MARKET_HOURS", "always", |text| {
                 MarketHours::parse(text).ok_or_else(|| "should be always or nyse".to_owned())
             })?,
@@ -210,6 +238,22 @@ fn parse_with<T>(
 ) -> Result<T, ConfigError> {
     let raw = lookup(var).unwrap_or_else(|| default.to_owned());
     parser(raw.trim()).map_err(|reason| ConfigError { var, problem: format!("is {raw:?}: {reason}") })
+}
+
+/// The header named by `TRUSTED_PROXY_HEADER`: `X-Forwarded-For` (its right-most address is the
+/// one our proxy added) or a header holding one address, like `X-Real-IP`.
+fn trusted_proxy_header(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<HeaderName>, ConfigError> {
+    let var = "TRUSTED_PROXY_HEADER";
+    let Some(raw) = lookup(var).filter(|text| !text.trim().is_empty()) else { return Ok(None) };
+    let name = HeaderName::from_bytes(raw.trim().as_bytes())
+        .map_err(|_| ConfigError { var, problem: format!("is {raw:?}: should be a header name such as X-Real-IP") })?;
+    if name == "forwarded" {
+        return Err(ConfigError {
+            var,
+            problem: "is Forwarded, which is not supported: use X-Forwarded-For or X-Real-IP".into(),
+        });
+    }
+    Ok(Some(name))
 }
 
 fn minutes(
@@ -313,6 +357,32 @@ mod tests {
         assert_eq!(config_from(&[URL, ("GOOGLE_CLIENT_SECRET", "s")]).unwrap_err().var, "GOOGLE_CLIENT_ID");
         let bad_url = [URL, ("GITHUB_CLIENT_ID", "i"), ("GITHUB_CLIENT_SECRET", "s"), ("GITHUB_API_URL", "ftp://x")];
         assert_eq!(config_from(&bad_url).unwrap_err().var, "GITHUB_API_URL");
+    }
+
+    #[test]
+    fn request_limits_have_generous_defaults_and_are_checked() {
+        let config = config_from(&[URL]).unwrap();
+        assert_eq!((config.global_rate_burst, config.global_rate_per_minute), (300, 600));
+        assert_eq!(config.request_timeout, Duration::from_secs(15));
+        assert!(config.trusted_proxy_header.is_none(), "forwarding headers are not trusted by default");
+        assert_eq!(
+            config_from(&[URL, ("GLOBAL_RATE_LIMIT_PER_MINUTE", "0")]).unwrap_err().var,
+            "GLOBAL_RATE_LIMIT_PER_MINUTE"
+        );
+        assert_eq!(
+            config_from(&[URL, ("GLOBAL_RATE_LIMIT_BURST", "lots")]).unwrap_err().var,
+            "GLOBAL_RATE_LIMIT_BURST"
+        );
+        assert_eq!(config_from(&[URL, ("REQUEST_TIMEOUT_SECS", "0")]).unwrap_err().var, "REQUEST_TIMEOUT_SECS");
+    }
+
+    #[test]
+    fn a_trusted_proxy_header_is_a_valid_header_name() {
+        let config = config_from(&[URL, ("TRUSTED_PROXY_HEADER", "X-Forwarded-For")]).unwrap();
+        assert_eq!(config.trusted_proxy_header.unwrap(), "x-forwarded-for");
+        assert!(config_from(&[URL, ("TRUSTED_PROXY_HEADER", " ")]).unwrap().trusted_proxy_header.is_none());
+        assert_eq!(config_from(&[URL, ("TRUSTED_PROXY_HEADER", "X Real IP")]).unwrap_err().var, "TRUSTED_PROXY_HEADER");
+        assert_eq!(config_from(&[URL, ("TRUSTED_PROXY_HEADER", "Forwarded")]).unwrap_err().var, "TRUSTED_PROXY_HEADER");
     }
 
     #[test]

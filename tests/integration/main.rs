@@ -19,6 +19,7 @@ mod observability;
 mod pages;
 mod portfolio;
 mod schema;
+mod security;
 mod seed;
 mod server_functions;
 mod trading;

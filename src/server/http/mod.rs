@@ -4,17 +4,19 @@ mod auth_routes;
 mod events;
 mod health;
 mod ledger_csv;
+mod limits;
 mod metrics;
 mod oauth_routes;
 pub mod origin;
 mod plain_page;
 pub mod rate_limit;
 mod request_id;
+mod security_headers;
 
 use super::auth::session;
 use super::state::AppState;
 use crate::app::{shell, App};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -38,17 +40,25 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/refresh", post(auth_routes::refresh))
         .route("/auth/{provider}", get(oauth_routes::start))
         .route("/auth/{provider}/callback", get(oauth_routes::callback))
-        .leptos_routes(&state, routes, {
+        .leptos_routes_with_context(&state, routes, security_headers::provide_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            security_headers::provide_nonce,
+            shell,
+        ))
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), rate_limit::limit_auth_requests))
         .layer(from_fn_with_state(state.clone(), origin::refuse_cross_site))
+        .layer(limits::body_limit())
+        .layer(from_fn(limits::explain_too_large))
+        .layer(from_fn_with_state(state.clone(), limits::time_limit))
+        .layer(from_fn_with_state(state.clone(), rate_limit::limit_every_client))
+        // Outermost of these, so refused requests (413, 408, 429) are measured too.
         .layer(from_fn_with_state(state.clone(), metrics::track_requests))
-        .with_state(state);
-    request_id::layer(app)
+        .with_state(state.clone());
+    request_id::layer(app).layer(from_fn_with_state(state, security_headers::add))
 }
 
 /// Once shutdown starts, requests still running after this long are dropped, so a stopping
@@ -66,6 +76,7 @@ pub async fn serve(
     tokio::spawn(crate::server::notify::listener::run(state.pool.clone(), live.clone()));
     let upkeep_until = live.clone();
     tokio::spawn(state.metrics.clone().run_upkeep(async move { upkeep_until.shutdown_started().await }));
+    tokio::spawn(rate_limit::forget_idle_clients(state.rate_limits.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Open event streams end first, so waiting for in-flight requests stays short.
     let signalled = live.clone();
