@@ -150,6 +150,32 @@ async fn a_body_over_64_kib_is_refused_with_413_and_a_clear_message() {
 }
 
 #[tokio::test]
+async fn a_chunked_body_over_64_kib_is_refused_with_413_as_well() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn().await;
+    let socket = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://")).await.unwrap();
+    let (mut reader, mut writer) = socket.into_split();
+
+    // No Content-Length: the size shows only while reading, 16 KiB at a time up to 112 KiB.
+    let sender = tokio::spawn(async move {
+        let head = "POST /api/log_in HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+                    Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n";
+        let chunk = format!("{:x}\r\n{}\r\n", 16 * 1024, "x".repeat(16 * 1024));
+        let mut request = head.to_owned() + "5\r\nemail\r\n" + &chunk.repeat(7);
+        request.push_str("0\r\n\r\n");
+        // The server may answer and close before it has read everything; that is fine.
+        let _ = writer.write_all(request.as_bytes()).await;
+    });
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), reader.read_to_end(&mut answer)).await;
+    sender.await.unwrap();
+
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("the request is too large: at most 64 KiB may be sent"), "{answer}");
+}
+
+#[tokio::test]
 async fn a_request_that_does_not_start_answering_in_time_gets_503() {
     let app = TestApp::spawn_with(&[("REQUEST_TIMEOUT_SECS", "1")]).await;
     // Hold a lock the platform figures wait for, so that server function cannot answer.

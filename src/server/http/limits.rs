@@ -1,5 +1,6 @@
 //! Bounds on one request: its body may hold at most [`MAX_BODY_BYTES`] (413 after that), and the
-//! server must start answering within `REQUEST_TIMEOUT_SECS` (503 after that).
+//! server must start answering within `REQUEST_TIMEOUT_SECS` (503 after that). Both answers say
+//! what happened: in words, or as the JSON error the server-function client decodes.
 //!
 //! The timeout bounds the wait for the response to *start*. A response that has started is never
 //! cut: a live event stream (`GET /events`) opens at once and then runs for minutes, and a large
@@ -7,29 +8,37 @@
 
 use crate::api::AppError;
 use crate::server::state::AppState;
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Json, Response};
-use tower_http::limit::RequestBodyLimitLayer;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 /// Every form and server-function call fits many times over; nothing here takes uploads.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Refuses bodies over [`MAX_BODY_BYTES`]: at once when `Content-Length` says so, otherwise
-/// when reading passes the limit.
-pub fn body_limit() -> RequestBodyLimitLayer {
-    RequestBodyLimitLayer::new(MAX_BODY_BYTES)
+/// Middleware: refuses a body over [`MAX_BODY_BYTES`] with 413 — at once when `Content-Length`
+/// says so, otherwise once reading it passes the limit (a chunked body has no length). The body
+/// is read here, so handlers get it whole and never meet the limit half-way.
+pub async fn limit_body(request: Request, next: Next) -> Response {
+    let server_fn = request.uri().path().starts_with("/api/");
+    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return too_large(server_fn);
+    }
+    let (parts, body) = request.into_parts();
+    match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => next.run(Request::from_parts(parts, Body::from(collected.to_bytes()))).await,
+        Err(error) if error.is::<LengthLimitError>() => too_large(server_fn),
+        Err(error) => {
+            tracing::debug!(%error, "could not read a request body");
+            refusal(server_fn, StatusCode::BAD_REQUEST, AppError::Invalid("the request body could not be read".into()))
+        }
+    }
 }
 
-/// Middleware, outside [`body_limit`]: gives its terse 413 ("length limit exceeded") a message
-/// people and the server-function client understand. Nothing else here answers 413.
-pub async fn explain_too_large(request: Request, next: Next) -> Response {
-    let server_fn = request.uri().path().starts_with("/api/");
-    let response = next.run(request).await;
-    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
-        return response;
-    }
+fn too_large(server_fn: bool) -> Response {
     let message = format!("the request is too large: at most {} KiB may be sent", MAX_BODY_BYTES / 1024);
     refusal(server_fn, StatusCode::PAYLOAD_TOO_LARGE, AppError::Invalid(message))
 }

@@ -51,8 +51,7 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), rate_limit::limit_auth_requests))
         .layer(from_fn_with_state(state.clone(), origin::refuse_cross_site))
-        .layer(limits::body_limit())
-        .layer(from_fn(limits::explain_too_large))
+        .layer(from_fn(limits::limit_body))
         .layer(from_fn_with_state(state.clone(), limits::time_limit))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit_every_client))
         // Outermost of these, so refused requests (413, 408, 429) are measured too.
