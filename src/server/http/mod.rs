@@ -2,6 +2,7 @@
 
 mod auth_routes;
 mod events;
+mod failures;
 mod health;
 mod ledger_csv;
 mod oauth_routes;
@@ -42,6 +43,8 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        // Outside the session layers, whose failures are bare 500s.
+        .layer(axum::middleware::from_fn(failures::explain_bare_errors))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit_auth_requests))
         .layer(from_fn_with_state(state.clone(), origin::refuse_cross_site))
         .with_state(state);
