@@ -7,15 +7,12 @@
 
 use super::plain_page::plain_page;
 use crate::api::AppError;
-use crate::server::error::with_request_fault;
+use crate::server::error::{with_request_fault, RETRY_UNAVAILABLE_AFTER_SECS};
 use axum::body::HttpBody;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-
-/// How long a client is asked to wait before retrying while the database is unreachable.
-const RETRY_AFTER_SECS: u64 = 5;
 
 pub async fn explain_bare_errors(request: Request, next: Next) -> Response {
     let server_function = request.uri().path().starts_with("/api/");
@@ -38,7 +35,7 @@ pub fn error_response(error: &AppError, server_function: bool) -> Response {
         (status, Html(error_page(error))).into_response()
     };
     if *error == AppError::Unavailable {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_UNAVAILABLE_AFTER_SECS));
     }
     response
 }
