@@ -1,11 +1,14 @@
 # Papertrade — the two commands are `make run` and `make test`; see README.md.
-.PHONY: run test dev build setup reset-db db-start db-stop db-destroy psql bench-sse
+.PHONY: run test test-faults dev build setup reset-db db-start db-stop db-destroy psql bench-sse
 
 run:            ## install what is missing, start PostgreSQL, build, migrate, seed, serve :3000
 	@scripts/run.sh
 
 test:           ## fmt, clippy (ssr + hydrate), unit + integration tests, Playwright
 	@scripts/test.sh
+
+test-faults:    ## PostgreSQL restart, kill -9, SIGTERM against the release server (own throwaway cluster)
+	@scripts/faults.sh
 
 dev:            ## cargo leptos watch against the local cluster (auto-reload)
 	@scripts/dev.sh

@@ -10,7 +10,8 @@ mkdir -p "$LOG_DIR"
 
 # Builds live outside the clone so fresh clones (and CI) reuse them.
 # cargo-leptos and plain cargo use different flags, so each gets its own directory.
-LEPTOS_TARGET_DIR="$CACHE_DIR/target"
+# PAPERTRADE_RELEASE_TARGET_DIR moves the release build (e.g. one per worktree).
+LEPTOS_TARGET_DIR="${PAPERTRADE_RELEASE_TARGET_DIR:-$CACHE_DIR/target}"
 DEV_TARGET_DIR="$CACHE_DIR/target-dev"
 
 export PATH="$HOME/.cargo/bin:$PATH"

@@ -2,13 +2,12 @@
 //! coach's scheduled rules, price alerts, and deleting expired sessions, abandoned guests and old
 //! live events. Every job is safe to run on several instances at once.
 
+use super::auth::store::PgSessionStore;
 use super::notify::{alerts, coach};
 use super::portfolio::history;
 use super::repo::events;
 use super::state::AppState;
 use std::time::Duration;
-use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::PostgresStore;
 
 const SWEEP_EVERY: Duration = Duration::from_secs(15 * 60);
 /// Advisory-lock keys of the jobs one instance at a time runs (any other instance skips that round).
@@ -19,12 +18,7 @@ const EVENTS_KEPT_FOR: chrono::Duration = chrono::Duration::days(7);
 
 /// Starts the housekeeping tasks; they run until the process exits.
 pub fn spawn(state: &AppState) {
-    let store = PostgresStore::new(state.pool.clone());
-    tokio::spawn(async move {
-        if let Err(error) = store.continuously_delete_expired(SWEEP_EVERY).await {
-            tracing::error!(%error, "expired-session sweeper stopped");
-        }
-    });
+    tokio::spawn(PgSessionStore::new(state.pool.clone()).sweep_expired(SWEEP_EVERY));
     let (pool, market) = (state.pool.clone(), state.market.clone());
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(history::CLOSE_JOB_EVERY);

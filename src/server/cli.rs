@@ -7,6 +7,7 @@ use super::state::AppState;
 use super::{background, backup, db, http, seed, telemetry};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
+use sqlx::Connection;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -71,7 +72,7 @@ pub async fn run() -> ExitCode {
     match execute(cli.command.unwrap_or(Command::Serve), config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("papertrade: {error:#}");
+            eprintln!("papertrade: {}", one_line(&error));
             ExitCode::FAILURE
         }
     }
@@ -84,7 +85,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
             bail!("{target} does not look like a development database; pass --force to reset it anyway");
         }
     }
-    let pool = db::connect(&config).await.with_context(|| format!("cannot connect to the database at {target}"))?;
+    let pool = connect(&config).await.with_context(|| format!("cannot connect to the database at {target}"))?;
     match command {
         Command::Serve => {
             db::migrate(&pool).await.context("cannot apply migrations")?;
@@ -123,6 +124,37 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The pool, or why the database cannot be reached. The pool retries a refused connection until
+/// DATABASE_ACQUIRE_TIMEOUT_SECS and then only says that it timed out; one direct attempt tells why.
+async fn connect(config: &Config) -> anyhow::Result<sqlx::PgPool> {
+    match db::connect(config).await {
+        Ok(pool) => Ok(pool),
+        Err(sqlx::Error::PoolTimedOut) => {
+            let waited = config.db_acquire_timeout.as_secs();
+            let reason = match sqlx::PgConnection::connect_with(&config.database.0).await {
+                Err(error) => error.to_string(),
+                Ok(_) => "it answers now; it may be starting up".to_owned(),
+            };
+            bail!("no connection within {waited} s (DATABASE_ACQUIRE_TIMEOUT_SECS): {reason}")
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The error and its causes on one line, each said once (sqlx repeats its source in its message).
+fn one_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain().map(ToString::to_string) {
+        if !line.contains(&cause) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&cause);
+        }
+    }
+    line
+}
+
 async fn seed_and_report(pool: &sqlx::PgPool, config: &Config) -> anyhow::Result<()> {
     match seed::seed(pool, &Passwords::new(1), config.starting_cash).await.context("cannot seed")? {
         seed::SeedOutcome::Seeded { users, trades } => {
@@ -147,4 +179,19 @@ fn pg_client(config: &Config) -> backup::PgClient {
 fn describe_database(config: &Config) -> String {
     let options = &config.database.0;
     format!("{}:{}/{}", options.get_host(), options.get_port(), options.get_database().unwrap_or("(default)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_repeated_in_its_error_is_said_once() {
+        let io = std::io::Error::other("Name or service not known");
+        let error = anyhow::Error::new(sqlx::Error::Io(io)).context("cannot connect to the database at db:5432/x");
+        assert_eq!(
+            one_line(&error),
+            "cannot connect to the database at db:5432/x: error communicating with database: Name or service not known"
+        );
+    }
 }

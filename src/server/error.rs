@@ -3,30 +3,111 @@
 
 use crate::api::AppError;
 use axum::http::{header, HeaderValue, StatusCode};
+use std::cell::RefCell;
+use std::future::Future;
 
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> AppError {
-        match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                tracing::warn!(%error, "database unavailable");
-                AppError::Unavailable
-            }
-            other => {
-                tracing::error!(error = %other, "database error");
-                AppError::Internal
-            }
+        let app_error = classify(&error);
+        if app_error == AppError::Unavailable {
+            tracing::warn!(%error, "database unavailable");
+        } else {
+            tracing::error!(%error, "database error");
         }
+        app_error
     }
 }
+
+/// What a database error means for the client: [`AppError::Unavailable`] (503, "try again") when
+/// the database cannot be reached or is going away, [`AppError::Internal`] (500) for anything else.
+pub fn classify(error: &sqlx::Error) -> AppError {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed => {
+            AppError::Unavailable
+        }
+        sqlx::Error::Database(database) if database.code().is_some_and(|code| is_unavailable(&code)) => {
+            AppError::Unavailable
+        }
+        _ => AppError::Internal,
+    }
+}
+
+/// SQLSTATEs of a server that cannot serve right now: connection exceptions (class 08), too many
+/// connections, and shutdown or start-up (a restart, or `pg_terminate_backend`).
+fn is_unavailable(sqlstate: &str) -> bool {
+    sqlstate.starts_with("08") || matches!(sqlstate, "53300" | "57P01" | "57P02" | "57P03")
+}
+
+tokio::task_local! {
+    /// The database failure behind a request that ends without an answer of ours: tower-sessions
+    /// and axum-login answer a failed session load or save with a bare 500.
+    static REQUEST_FAULT: RefCell<Option<AppError>>;
+}
+
+/// Records, for the request being served, what `error` means for the client (see
+/// [`with_request_fault`]); does nothing outside a request.
+pub fn note_request_fault(error: &sqlx::Error) {
+    let _ = REQUEST_FAULT.try_with(|fault| *fault.borrow_mut() = Some(classify(error)));
+}
+
+/// Runs `request` and returns its output with the last database failure noted while it ran.
+pub async fn with_request_fault<T>(request: impl Future<Output = T>) -> (T, Option<AppError>) {
+    REQUEST_FAULT
+        .scope(RefCell::new(None), async move {
+            let output = request.await;
+            (output, REQUEST_FAULT.with(|fault| fault.borrow_mut().take()))
+        })
+        .await
+}
+
+/// How long a client is asked to wait (`Retry-After`) before retrying an [`AppError::Unavailable`].
+pub const RETRY_UNAVAILABLE_AFTER_SECS: u64 = 5;
 
 /// Sets the response status of the running server function to the error's status; use as
 /// `.map_err(respond)` on the way out.
 pub fn respond(error: AppError) -> AppError {
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-        if let AppError::RateLimited { retry_after_secs } = error {
-            response.insert_header(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        let retry_after = match error {
+            AppError::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            AppError::Unavailable => Some(RETRY_UNAVAILABLE_AFTER_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            response.insert_header(header::RETRY_AFTER, HeaderValue::from(secs));
         }
     }
     error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_unavailable_not_internal() {
+        assert_eq!(classify(&sqlx::Error::PoolTimedOut), AppError::Unavailable);
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(classify(&sqlx::Error::Io(refused)), AppError::Unavailable);
+        assert_eq!(classify(&sqlx::Error::RowNotFound), AppError::Internal);
+    }
+
+    #[test]
+    fn shutdown_and_connection_states_are_unavailable() {
+        for code in ["57P01", "57P02", "57P03", "53300", "08006", "08001"] {
+            assert!(is_unavailable(code), "{code}");
+        }
+        for code in ["23505", "40001", "42P01", "57014"] {
+            assert!(!is_unavailable(code), "{code}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_fault_noted_during_a_request_is_handed_back() {
+        let ((), fault) = with_request_fault(async { note_request_fault(&sqlx::Error::PoolTimedOut) }).await;
+        assert_eq!(fault, Some(AppError::Unavailable));
+        let ((), none) = with_request_fault(async {}).await;
+        assert_eq!(none, None);
+        note_request_fault(&sqlx::Error::PoolTimedOut); // outside a request: ignored
+    }
 }

@@ -3,6 +3,7 @@
 use super::password::Passwords;
 use crate::api::auth::Viewer;
 use crate::domain::{AuthProvider, Email};
+use crate::server::error::note_request_fault;
 use crate::server::repo::users::{self, UserRow};
 use axum_login::{AuthUser, AuthnBackend, UserId};
 use sqlx::PgPool;
@@ -137,7 +138,10 @@ impl AuthnBackend for Backend {
         self.get_user(&id).await
     }
 
+    /// Runs on every request with a session (in axum-login's layer, whose failure is a bare 500),
+    /// so a database failure is noted for the request's answer.
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<SessionUser>, BackendError> {
-        Ok(users::find(&self.pool, *id).await?.map(SessionUser::from_row))
+        let user = users::find(&self.pool, *id).await.inspect_err(note_request_fault)?;
+        Ok(user.map(SessionUser::from_row))
     }
 }

@@ -6,3 +6,4 @@ pub mod backend;
 pub mod oauth;
 pub mod password;
 pub mod session;
+pub mod store;

@@ -3,6 +3,7 @@
 
 use super::backend::{Backend, Credentials, SessionUser};
 use super::password::Passwords;
+use super::store::PgSessionStore;
 use crate::api::AppError;
 use crate::server::config::Config;
 use crate::server::state::AppState;
@@ -10,7 +11,6 @@ use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder};
 use sqlx::PgPool;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::PostgresStore;
 
 pub type AuthSession = axum_login::AuthSession<Backend>;
 
@@ -20,9 +20,9 @@ const LOGGED_IN_AT: &str = "papertrade.logged_in_at";
 
 /// Sessions in PostgreSQL (table `tower_sessions.session`), an HttpOnly SameSite=Lax cookie,
 /// `Secure` when configured, expiring after the configured idle time.
-pub fn layer(pool: &PgPool, config: &Config, passwords: Passwords) -> AuthManagerLayer<Backend, PostgresStore> {
+pub fn layer(pool: &PgPool, config: &Config, passwords: Passwords) -> AuthManagerLayer<Backend, PgSessionStore> {
     let idle = time::Duration::seconds(i64::try_from(config.session_idle.as_secs()).unwrap_or(i64::MAX));
-    let sessions = SessionManagerLayer::new(PostgresStore::new(pool.clone()))
+    let sessions = SessionManagerLayer::new(PgSessionStore::new(pool.clone()))
         .with_name(COOKIE_NAME)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

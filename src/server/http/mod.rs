@@ -2,6 +2,7 @@
 
 mod auth_routes;
 mod events;
+mod failures;
 mod health;
 mod ledger_csv;
 mod limits;
@@ -49,6 +50,8 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(sessions)
+        // Outside the session layers, whose failures are bare 500s.
+        .layer(axum::middleware::from_fn(failures::explain_bare_errors))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit_auth_requests))
         .layer(from_fn_with_state(state.clone(), origin::refuse_cross_site))
         .layer(from_fn(limits::limit_body))
