@@ -82,7 +82,7 @@ uuid() { cat /proc/sys/kernel/random/uuid; }
 # start_server LOG: the release server on the throwaway database, once /healthz answers.
 start_server() {
   DATABASE_URL="$DATABASE_URL" PORT="$APP_PORT" HOST=127.0.0.1 LEPTOS_SITE_ROOT="$(site_root)" \
-    AUTH_RATE_LIMIT_BURST=1000 RUST_LOG="${RUST_LOG:-info}" "$BIN" serve >>"$1" 2>&1 &
+    AUTH_RATE_LIMIT_BURST=1000 GLOBAL_RATE_LIMIT_BURST=1000000 RUST_LOG="${RUST_LOG:-info}" "$BIN" serve >>"$1" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do
     curl -fsS "$BASE/healthz" >/dev/null 2>&1 && return 0
