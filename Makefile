@@ -1,5 +1,5 @@
 # Papertrade — the two commands are `make run` and `make test`; see README.md.
-.PHONY: run test test-faults dev build setup reset-db db-start db-stop db-destroy psql bench-sse
+.PHONY: run test test-faults dev build setup reset-db db-start db-stop db-destroy psql bench-sse explain
 
 run:            ## install what is missing, start PostgreSQL, build, migrate, seed, serve :3000
 	@scripts/run.sh
@@ -33,3 +33,6 @@ psql:           ## psql on the development database
 
 bench-sse:      ## live-push benchmark: 10,000 idle SSE streams, server RSS, push latency
 	@bench/sse_push.sh
+
+explain:        ## plans of the hot queries at 10,000 users / 1,000,000 trades → docs/EXPLAIN-plans.md
+	@scripts/explain.sh
