@@ -9,6 +9,7 @@ mod backup;
 mod cli;
 mod coach;
 mod failures;
+mod fuzz;
 mod fake_finnhub;
 mod fake_provider;
 mod finnhub;
