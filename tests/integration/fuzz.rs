@@ -321,7 +321,8 @@ fn server_function_case(rng: &mut Rng) -> Case {
         }
         6 => {
             let mut body = urlencode(&pairs);
-            body.push_str(*rng.pick(&["&%ZZ=%", "&symbol=%E0%A4%A", "&=&&=", "&%", "&a=%ff%fe"]));
+            let tail = *rng.pick(&["&%ZZ=%", "&symbol=%E0%A4%A", "&=&&=", "&%", "&a=%ff%fe"]);
+            body.push_str(tail);
             (reqwest::Method::POST, Some(form), body.into_bytes())
         }
         7 => (reqwest::Method::GET, None, Vec::new()),
@@ -356,7 +357,8 @@ fn route_case(rng: &mut Rng) -> Case {
         }
         let mut query = urlencode(&pairs);
         if rng.chance(15) {
-            query.push_str(*rng.pick(&["&%ZZ", "&a=%ff", "&&=", "&x=%E0%A4%A"]));
+            let tail = *rng.pick(&["&%ZZ", "&a=%ff", "&&=", "&x=%E0%A4%A"]);
+            query.push_str(tail);
         }
         query
     };
