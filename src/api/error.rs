@@ -78,6 +78,12 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
                 AppError::Invalid(format!("the request was malformed: {detail}"))
             }
+            // On the server, decoding only ever happens to a request's body: the client's fault.
+            // (In the browser the same error means our answer could not be read: Transport.)
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(detail) => {
+                AppError::Invalid(format!("the request was malformed: {detail}"))
+            }
             other => AppError::Transport(other.to_string()),
         }
     }

@@ -89,8 +89,17 @@ impl TestApp {
         (TestApp::spawn_with_market(market).await, dial)
     }
 
+    /// Like [`TestApp::spawn_with_fixed_price`], with extra configuration.
+    pub async fn spawn_with_fixed_price_and(price: &str, vars: &[(&str, &str)]) -> TestApp {
+        TestApp::spawn_with_market_and(fixed_market(price, price), vars).await
+    }
+
     async fn spawn_with_market(market: papertrade::server::market::Market) -> TestApp {
-        let config = config_with(&fresh_database_url().await, &[]);
+        TestApp::spawn_with_market_and(market, &[]).await
+    }
+
+    async fn spawn_with_market_and(market: papertrade::server::market::Market, vars: &[(&str, &str)]) -> TestApp {
+        let config = config_with(&fresh_database_url().await, vars);
         let pool = db::connect(&config).await.expect("connects to the fresh database");
         db::migrate(&pool).await.expect("migrations apply");
         let mut state = AppState::new(config, pool.clone());

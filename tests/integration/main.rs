@@ -12,6 +12,7 @@ mod failures;
 mod fake_finnhub;
 mod fake_provider;
 mod finnhub;
+mod fuzz;
 mod harness;
 mod health;
 mod live;

@@ -17,12 +17,49 @@ use axum::response::{Html, IntoResponse, Response};
 pub async fn explain_bare_errors(request: Request, next: Next) -> Response {
     let server_function = request.uri().path().starts_with("/api/");
     let (response, fault) = with_request_fault(next.run(request)).await;
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || response.body().size_hint().exact() != Some(0) {
+    if server_function && response.status() == StatusCode::METHOD_NOT_ALLOWED {
+        return with_a_message(response, "server functions are called with POST");
+    }
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
+    }
+    if response.body().size_hint().exact() != Some(0) {
+        return if server_function { with_the_errors_own_status(response).await } else { response };
     }
     let error = fault.unwrap_or(AppError::Internal);
     tracing::warn!(status = error.status(), "answered a failed request that had no answer of its own");
     error_response(&error, server_function)
+}
+
+/// A bare refusal from the router (405 for a GET to a server function) gets the JSON error a
+/// server-function client reads, with the same status and headers.
+fn with_a_message(response: Response, message: &str) -> Response {
+    if response.body().size_hint().exact() != Some(0) {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let body = serde_json::to_string(&AppError::Invalid(message.to_owned())).unwrap_or_default();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// Leptos answers every error that arises before a server function runs (its arguments could not
+/// be decoded: a missing field, a duplicate, invalid UTF-8, an unknown variant) with 500, whatever
+/// the error says; [`AppError::from_server_fn_error`] calls those 400s. This gives such answers the
+/// status of the error they carry.
+async fn with_the_errors_own_status(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        let error = AppError::Internal;
+        return error_response(&error, true);
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// The answer for `error`: the JSON a server-function client decodes, or a styled page.
