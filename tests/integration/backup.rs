@@ -1,22 +1,10 @@
 //! `papertrade backup` and `papertrade restore`, run as real processes with the real pg_dump and
 //! pg_restore against a fresh database.
 
-use crate::harness::fresh_database_url;
+use crate::harness::{fresh_database_url, papertrade};
 use sqlx::{Connection, Executor, PgConnection};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn papertrade(args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_papertrade"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_LOG", "warn")
-        .envs(env.iter().copied())
-        .current_dir(std::env::temp_dir()) // no .env file there
-        .output()
-        .expect("the binary runs")
-}
+use std::process::Output;
 
 fn on(url: &str, args: &[&str]) -> Output {
     papertrade(args, &[("DATABASE_URL", url)])

@@ -1,20 +1,7 @@
 //! The server binary's command line, run as a real process.
 
-use crate::harness::fresh_database_url;
-use std::process::{Command, Output};
-
-fn papertrade(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let workdir = std::env::temp_dir(); // no .env file there
-    Command::new(env!("CARGO_BIN_EXE_papertrade"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_LOG", "warn")
-        .envs(env.iter().copied())
-        .current_dir(workdir)
-        .output()
-        .expect("the binary runs")
-}
+use crate::harness::{fresh_database_url, papertrade};
+use std::process::Output;
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

@@ -1,7 +1,7 @@
 //! The coach through real trades and the scheduled run, the notification centre, and the
 //! watchlist with its price alerts — against a real PostgreSQL.
 
-use crate::harness::{browser, TestApp};
+use crate::harness::{browser, publish_notes, TestApp};
 use crate::trading::{executed, learner, order};
 use papertrade::api::notifications::{NotificationPage, NotificationView};
 use papertrade::api::watchlist::{AlertView, WatchlistEntry};
@@ -100,16 +100,7 @@ async fn the_centre_pages_marks_read_and_dismisses_only_the_callers_notification
     let app = TestApp::spawn_with_fixed_price("1.00").await;
     let ada = learner(&app, "ada").await;
     let bob = learner(&app, "bob").await;
-    let mut tx = app.pool.begin().await.unwrap();
-    let ada_id: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM users WHERE username = 'ada'").fetch_one(&mut *tx).await.unwrap();
-    for n in 0..24 {
-        let now = chrono::Utc::now() + chrono::Duration::seconds(n);
-        papertrade::server::notify::publish_notification(&mut tx, ada_id, "welcome", "Note", "Hello.", "/", now)
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
+    publish_notes(&app.pool, "ada", 24).await;
 
     let first = centre(&app, &ada, "1").await;
     assert_eq!((first.items.len(), first.page, first.pages, first.total, first.unread), (20, 1, 2, 25, 25));
@@ -130,9 +121,8 @@ async fn the_centre_pages_marks_read_and_dismisses_only_the_callers_notification
     assert_eq!((marked, unread(&app, &ada).await, unread(&app, &bob).await), (24, 0, 1));
     let stamps: (i64, i64) = sqlx::query_as(
         "SELECT count(*) FILTER (WHERE read_at IS NOT NULL), count(*) FILTER (WHERE dismissed_at IS NOT NULL)
-         FROM notifications WHERE user_id = $1",
+         FROM notifications JOIN users u ON u.id = user_id WHERE u.username = 'ada'",
     )
-    .bind(ada_id)
     .fetch_one(&app.pool)
     .await
     .unwrap();

@@ -43,6 +43,42 @@ pub async fn fresh_pool() -> PgPool {
     pool
 }
 
+/// Writes `count` unread notifications for `username` through the real publishing path (stored,
+/// with their live events), the n-th titled `Note {n}` and created n seconds from now.
+pub async fn publish_notes(pool: &PgPool, username: &str, count: i64) {
+    let user_id: Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = $1").bind(username).fetch_one(pool).await.unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    for n in 0..count {
+        let title = format!("Note {n}");
+        let note = papertrade::server::repo::notifications::NewNotification {
+            user_id,
+            title: &title,
+            message: "Hello.",
+            trigger_type: "welcome",
+            link: Some("/"),
+            created_at: Utc::now() + chrono::Duration::seconds(n),
+            read_at: None,
+        };
+        papertrade::server::notify::publish_notification(&mut tx, &note).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// Runs the server binary as a process with only `env` (and PATH) set, from a directory without a
+/// `.env` file, and waits for it to finish.
+pub fn papertrade(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_papertrade"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("the binary runs")
+}
+
 pub async fn seed(pool: &PgPool) -> seed::SeedOutcome {
     seed::seed(pool, &Passwords::new(2), papertrade::domain::Money::from_cents(1_000_000))
         .await

@@ -1,7 +1,7 @@
 //! The live event stream (`GET /events`): who may open it, what reaches which user, catching up
 //! after a reconnect, delivery across two instances on one database, and shutdown.
 
-use crate::harness::{browser, TestApp};
+use crate::harness::{browser, publish_notes, TestApp};
 use crate::trading::{executed, learner, order};
 use papertrade::api::live::{ReadyEvent, TradeEvent};
 use papertrade::api::notifications::NotificationView;
@@ -218,16 +218,7 @@ async fn a_long_absence_is_caught_up_page_by_page_in_order() {
     let ada = learner(&app, "ada").await;
     let (stream, ready) = ready_stream(&app, &ada).await;
     drop(stream);
-    let ada_id: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM users WHERE username = 'ada'").fetch_one(&app.pool).await.unwrap();
-    let mut tx = app.pool.begin().await.unwrap();
-    for n in 0..450 {
-        let title = format!("Note {n}");
-        papertrade::server::notify::publish_notification(&mut tx, ada_id, "welcome", &title, "Hi.", "/", now())
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
+    publish_notes(&app.pool, "ada", 450).await;
 
     let mut reconnected = EventReader::open(&app, &ada, Some(ready.last_id)).await;
     let mut titles = Vec::new();
@@ -236,10 +227,6 @@ async fn a_long_absence_is_caught_up_page_by_page_in_order() {
     }
     let expected: Vec<String> = (0..450).map(|n| format!("Note {n}")).collect();
     assert_eq!(titles, expected);
-}
-
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
 }
 
 #[tokio::test]

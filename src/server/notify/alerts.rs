@@ -9,6 +9,7 @@ use crate::domain::coach;
 use crate::domain::{Money, Symbol};
 use crate::server::market::Market;
 use crate::server::repo::alerts;
+use crate::server::repo::notifications::NewNotification;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::time::Duration;
@@ -31,9 +32,7 @@ pub async fn check(pool: &PgPool, market: &Market, now: DateTime<Utc>) -> Result
             let Some(alert) = alerts::fire(&mut tx, id, quote.price, now).await? else { continue };
             let threshold = Money::from_decimal(alert.threshold);
             let advice = coach::price_alert(symbol.as_str(), &name, alert.direction(), threshold, quote.price);
-            let trigger = advice.rule.trigger_type();
-            publish_notification(&mut tx, alert.user_id, trigger, &advice.title, &advice.message, &advice.link, now)
-                .await?;
+            publish_notification(&mut tx, &NewNotification::advice(alert.user_id, &advice, now)).await?;
             super::publish_watchlist_change(&mut tx, alert.user_id).await?;
             tx.commit().await?;
             fired += 1;

@@ -8,6 +8,7 @@ use crate::api::AppError;
 use crate::domain::coach::{self, Advice, CoachSettings, HoldingFacts, Marks, Occasion, PortfolioFacts};
 use crate::domain::{Money, Symbol};
 use crate::server::market::Market;
+use crate::server::repo::notifications::NewNotification;
 use crate::server::repo::{coach_marks, holdings, portfolios, trades};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -143,8 +144,7 @@ async fn deliver(
     for advice in advice {
         let due_if_before = advice.rule.cooldown().and_then(|cooldown| now.checked_sub_signed(cooldown));
         if coach_marks::claim(conn, user_id, &advice.key, now, due_if_before).await? {
-            let trigger = advice.rule.trigger_type();
-            publish_notification(conn, user_id, trigger, &advice.title, &advice.message, &advice.link, now).await?;
+            publish_notification(conn, &NewNotification::advice(user_id, advice, now)).await?;
             published += 1;
         }
     }

@@ -15,8 +15,8 @@ pub mod watchlist;
 
 use crate::api::live::{TradeEvent, NOTIFICATION_EVENT, TRADE_EVENT, WATCHLIST_EVENT};
 use crate::api::notifications::NotificationView;
-use crate::server::repo::{events, notifications};
-use chrono::{DateTime, Utc};
+use crate::server::repo::events;
+use crate::server::repo::notifications::{self, NewNotification};
 use hub::Hub;
 use sqlx::PgConnection;
 use std::sync::Arc;
@@ -67,16 +67,10 @@ impl Live {
 /// transaction commits).
 pub async fn publish_notification(
     conn: &mut PgConnection,
-    user_id: Uuid,
-    trigger_type: &str,
-    title: &str,
-    message: &str,
-    link: &str,
-    now: DateTime<Utc>,
+    notification: &NewNotification<'_>,
 ) -> Result<NotificationView, sqlx::Error> {
-    let row = notifications::insert_unread(conn, user_id, trigger_type, title, message, link, now).await?;
-    let view = centre::view(row);
-    events::insert(conn, user_id, NOTIFICATION_EVENT, &to_json(&view)).await?;
+    let view = centre::view(notifications::insert(conn, notification).await?);
+    events::insert(conn, notification.user_id, NOTIFICATION_EVENT, &to_json(&view)).await?;
     Ok(view)
 }
 

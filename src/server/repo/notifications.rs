@@ -1,5 +1,6 @@
 //! The `notifications` table.
 
+use crate::domain::coach::Advice;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -14,23 +15,19 @@ pub struct NewNotification<'a> {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-#[tracing::instrument(skip_all, fields(user_id = %notification.user_id, trigger = notification.trigger_type))]
-pub async fn insert(conn: &mut PgConnection, notification: &NewNotification<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO notifications (user_id, title, message, trigger_type, link, created_at, is_read, read_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(notification.user_id)
-    .bind(notification.title)
-    .bind(notification.message)
-    .bind(notification.trigger_type)
-    .bind(notification.link)
-    .bind(notification.created_at)
-    .bind(notification.read_at.is_some())
-    .bind(notification.read_at)
-    .execute(conn)
-    .await?;
-    Ok(())
+impl<'a> NewNotification<'a> {
+    /// The coach's `advice` for `user_id`, unread, written at `now`.
+    pub fn advice(user_id: Uuid, advice: &'a Advice, now: DateTime<Utc>) -> NewNotification<'a> {
+        NewNotification {
+            user_id,
+            title: &advice.title,
+            message: &advice.message,
+            trigger_type: advice.rule.trigger_type(),
+            link: Some(&advice.link),
+            created_at: now,
+            read_at: None,
+        }
+    }
 }
 
 /// A stored notification, as the centre lists it.
@@ -45,28 +42,27 @@ pub struct NotificationRow {
     pub is_read: bool,
 }
 
-/// Inserts an unread notification and returns it as stored.
-#[tracing::instrument(skip_all, fields(%user_id, trigger = trigger_type))]
-pub async fn insert_unread(
+const COLUMNS: &str = "id, title, message, trigger_type, link, created_at, is_read";
+
+/// Inserts a notification and returns it as stored.
+#[tracing::instrument(skip_all, fields(user_id = %notification.user_id, trigger = notification.trigger_type))]
+pub async fn insert(
     conn: &mut PgConnection,
-    user_id: Uuid,
-    trigger_type: &str,
-    title: &str,
-    message: &str,
-    link: &str,
-    created_at: DateTime<Utc>,
+    notification: &NewNotification<'_>,
 ) -> Result<NotificationRow, sqlx::Error> {
-    sqlx::query_as(
-        "INSERT INTO notifications (user_id, title, message, trigger_type, link, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         RETURNING id, title, message, trigger_type, link, created_at, is_read",
-    )
-    .bind(user_id)
-    .bind(title)
-    .bind(message)
-    .bind(trigger_type)
-    .bind(link)
-    .bind(created_at)
+    sqlx::query_as(&format!(
+        "INSERT INTO notifications (user_id, title, message, trigger_type, link, created_at, is_read, read_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(notification.user_id)
+    .bind(notification.title)
+    .bind(notification.message)
+    .bind(notification.trigger_type)
+    .bind(notification.link)
+    .bind(notification.created_at)
+    .bind(notification.read_at.is_some())
+    .bind(notification.read_at)
     .fetch_one(conn)
     .await
 }
@@ -86,11 +82,11 @@ pub async fn list_visible(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<NotificationRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, title, message, trigger_type, link, created_at, is_read FROM notifications
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM notifications
          WHERE user_id = $1 AND NOT is_dismissed
-         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
-    )
+         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+    ))
     .bind(user_id)
     .bind(limit)
     .bind(offset)
@@ -113,16 +109,7 @@ pub async fn mark_read<'c>(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let found: Option<Uuid> = sqlx::query_scalar(
-        "UPDATE notifications SET is_read = true, read_at = coalesce(read_at, $3)
-         WHERE id = $1 AND user_id = $2 RETURNING id",
-    )
-    .bind(id)
-    .bind(user_id)
-    .bind(now)
-    .fetch_optional(conn)
-    .await?;
-    Ok(found.is_some())
+    update_own(conn, user_id, id, now, "is_read = true, read_at = coalesce(read_at, $3)").await
 }
 
 /// Marks every unread notification of the user read; returns how many changed.
@@ -149,15 +136,26 @@ pub async fn dismiss<'c>(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let found: Option<Uuid> = sqlx::query_scalar(
-        "UPDATE notifications
-         SET is_dismissed = true, dismissed_at = coalesce(dismissed_at, $3), is_read = true, read_at = coalesce(read_at, $3)
-         WHERE id = $1 AND user_id = $2 RETURNING id",
-    )
-    .bind(id)
-    .bind(user_id)
-    .bind(now)
-    .fetch_optional(conn)
-    .await?;
+    let changes = "is_dismissed = true, dismissed_at = coalesce(dismissed_at, $3),
+                   is_read = true, read_at = coalesce(read_at, $3)";
+    update_own(conn, user_id, id, now, changes).await
+}
+
+/// Applies `changes` (SQL `SET` assignments, `$3` being `now`) to notification `id` if it is the
+/// user's; false when it is not.
+async fn update_own<'c>(
+    conn: impl sqlx::PgExecutor<'c>,
+    user_id: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+    changes: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<Uuid> =
+        sqlx::query_scalar(&format!("UPDATE notifications SET {changes} WHERE id = $1 AND user_id = $2 RETURNING id"))
+            .bind(id)
+            .bind(user_id)
+            .bind(now)
+            .fetch_optional(conn)
+            .await?;
     Ok(found.is_some())
 }
