@@ -2,7 +2,6 @@
 //! coach's scheduled rules, price alerts, and deleting expired sessions, abandoned guests and old
 //! live events. Every job is safe to run on several instances at once.
 
-use super::auth::store::PgSessionStore;
 use super::notify::{alerts, coach};
 use super::portfolio::history;
 use super::repo::events;
@@ -18,7 +17,6 @@ const EVENTS_KEPT_FOR: chrono::Duration = chrono::Duration::days(7);
 
 /// Starts the housekeeping tasks; they run until the process exits.
 pub fn spawn(state: &AppState) {
-    tokio::spawn(PgSessionStore::new(state.pool.clone()).sweep_expired(SWEEP_EVERY));
     let (pool, market) = (state.pool.clone(), state.market.clone());
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(history::CLOSE_JOB_EVERY);
@@ -59,6 +57,9 @@ pub fn spawn(state: &AppState) {
         let mut ticks = tokio::time::interval(SWEEP_EVERY);
         loop {
             ticks.tick().await;
+            if let Err(error) = super::repo::sessions::delete_expired(&state.pool).await {
+                tracing::warn!(%error, "could not delete expired sessions; will retry");
+            }
             delete_abandoned_guests(&state).await;
             if let Err(error) = events::delete_before(&state.pool, chrono::Utc::now() - EVENTS_KEPT_FOR).await {
                 tracing::warn!(%error, "could not delete old live events");

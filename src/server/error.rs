@@ -63,17 +63,21 @@ pub async fn with_request_fault<T>(request: impl Future<Output = T>) -> (T, Opti
 /// How long a client is asked to wait (`Retry-After`) before retrying an [`AppError::Unavailable`].
 pub const RETRY_UNAVAILABLE_AFTER_SECS: u64 = 5;
 
+/// How long a client should wait before retrying after `error`, if it is worth retrying.
+pub fn retry_after_secs(error: &AppError) -> Option<u64> {
+    match error {
+        AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+        AppError::Unavailable => Some(RETRY_UNAVAILABLE_AFTER_SECS),
+        _ => None,
+    }
+}
+
 /// Sets the response status of the running server function to the error's status; use as
 /// `.map_err(respond)` on the way out.
 pub fn respond(error: AppError) -> AppError {
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-        let retry_after = match error {
-            AppError::RateLimited { retry_after_secs } => Some(retry_after_secs),
-            AppError::Unavailable => Some(RETRY_UNAVAILABLE_AFTER_SECS),
-            _ => None,
-        };
-        if let Some(secs) = retry_after {
+        if let Some(secs) = retry_after_secs(&error) {
             response.insert_header(header::RETRY_AFTER, HeaderValue::from(secs));
         }
     }

@@ -7,15 +7,20 @@
 
 use super::plain_page::plain_page;
 use crate::api::AppError;
-use crate::server::error::{with_request_fault, RETRY_UNAVAILABLE_AFTER_SECS};
+use crate::server::error::{retry_after_secs, with_request_fault};
 use axum::body::HttpBody;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Json, Response};
+
+/// Whether `path` is a server function's (its client reads JSON errors).
+pub fn is_server_fn(path: &str) -> bool {
+    path.starts_with("/api/")
+}
 
 pub async fn explain_bare_errors(request: Request, next: Next) -> Response {
-    let server_function = request.uri().path().starts_with("/api/");
+    let server_function = is_server_fn(request.uri().path());
     let (response, fault) = with_request_fault(next.run(request)).await;
     if server_function && response.status() == StatusCode::METHOD_NOT_ALLOWED {
         return with_a_message(response, "server functions are called with POST");
@@ -65,14 +70,27 @@ async fn with_the_errors_own_status(response: Response) -> Response {
 /// The answer for `error`: the JSON a server-function client decodes, or a styled page.
 pub fn error_response(error: &AppError, server_function: bool) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = if server_function {
+    let response = if server_function {
         let body = serde_json::to_string(error).unwrap_or_else(|_| "\"Internal\"".to_owned());
         (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
     } else {
         (status, Html(error_page(error))).into_response()
     };
-    if *error == AppError::Unavailable {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_UNAVAILABLE_AFTER_SECS));
+    with_retry_after(response, error)
+}
+
+/// A request refused before any handler ran (too large, too slow, too many): the JSON error a
+/// server-function client decodes, or `sentence` for everyone else; `Retry-After` when the error
+/// is worth retrying.
+pub fn refusal(server_function: bool, status: StatusCode, error: AppError, sentence: String) -> Response {
+    let response =
+        if server_function { (status, Json(&error)).into_response() } else { (status, sentence).into_response() };
+    with_retry_after(response, &error)
+}
+
+fn with_retry_after(mut response: Response, error: &AppError) -> Response {
+    if let Some(secs) = retry_after_secs(error) {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     response
 }

@@ -52,9 +52,10 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         // Outside the session layers, whose failures are bare 500s.
         .layer(axum::middleware::from_fn(failures::explain_bare_errors))
+        // Inside the cheap refusals below, so a refused request's body is never read.
+        .layer(from_fn(limits::limit_body))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit_auth_requests))
         .layer(from_fn_with_state(state.clone(), origin::refuse_cross_site))
-        .layer(from_fn(limits::limit_body))
         .layer(from_fn_with_state(state.clone(), limits::time_limit))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit_every_client))
         // Outermost of these, so refused requests (413, 408, 429) are measured too.

@@ -6,13 +6,14 @@
 //! own reverse proxy sets is that header believed instead (see [`client_ip`]). IPv6 clients
 //! count by their /64, since one host can hold a whole /64.
 
+use super::failures::{is_server_fn, refusal};
 use crate::api::AppError;
 use crate::server::config::Config;
 use crate::server::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, HeaderName, StatusCode};
+use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Json, Response};
+use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
@@ -84,7 +85,7 @@ pub async fn limit_every_client(State(state): State<AppState>, request: Request,
         if let Some(ip) = client_ip(&request, state.config.trusted_proxy_header.as_ref()) {
             if let Err(not_until) = state.rate_limits.every_request.check_key(&bucket(ip)) {
                 let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1);
-                tracing::warn!(client = %ip, "a client went over the request rate limit");
+                tracing::debug!(client = %ip, "a client went over the request rate limit");
                 return too_many(request.uri().path(), wait, "requests");
             }
         }
@@ -132,14 +133,8 @@ fn bucket(ip: IpAddr) -> IpAddr {
 /// 429 with `Retry-After`. Server functions (under `/api/`) get the JSON error their client
 /// decodes; other paths a sentence.
 fn too_many(path: &str, retry_after_secs: u64, what: &str) -> Response {
-    let retry_after = [(header::RETRY_AFTER, retry_after_secs.to_string())];
-    if path.starts_with("/api/") {
-        let error = AppError::RateLimited { retry_after_secs };
-        (StatusCode::TOO_MANY_REQUESTS, retry_after, Json(error)).into_response()
-    } else {
-        let message = format!("Too many {what}. Try again in {retry_after_secs} seconds.");
-        (StatusCode::TOO_MANY_REQUESTS, retry_after, message).into_response()
-    }
+    let sentence = format!("Too many {what}. Try again in {retry_after_secs} seconds.");
+    refusal(is_server_fn(path), StatusCode::TOO_MANY_REQUESTS, AppError::RateLimited { retry_after_secs }, sentence)
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 
 use crate::server::repo::events::StoredEvent;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -24,8 +23,6 @@ pub enum Delivery {
 #[derive(Default)]
 pub struct Hub {
     users: Mutex<HashMap<Uuid, broadcast::Sender<Delivery>>>,
-    /// Subscriptions alive right now (opened minus dropped), for the metrics.
-    open: AtomicUsize,
 }
 
 impl Hub {
@@ -38,7 +35,6 @@ impl Hub {
             return None;
         }
         let receiver = sender.subscribe();
-        self.open.fetch_add(1, Ordering::Relaxed);
         Some(Subscription { hub: self.clone(), user_id, receiver })
     }
 
@@ -61,7 +57,8 @@ impl Hub {
 
     /// Streams open here, all users together.
     pub fn streams_open(&self) -> usize {
-        self.open.load(Ordering::Relaxed)
+        let users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
+        users.values().map(broadcast::Sender::receiver_count).sum()
     }
 
     /// Users with at least one open stream here.
@@ -91,7 +88,6 @@ impl Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
-        self.hub.open.fetch_sub(1, Ordering::Relaxed);
         let mut users = self.hub.users.lock().unwrap_or_else(PoisonError::into_inner);
         // This receiver is still counted until the fields drop after this body.
         if users.get(&self.user_id).is_some_and(|sender| sender.receiver_count() <= 1) {

@@ -8,6 +8,7 @@ pub mod holdings;
 pub mod identities;
 pub mod notifications;
 pub mod portfolios;
+pub mod sessions;
 pub mod snapshots;
 pub mod stats;
 pub mod trades;
