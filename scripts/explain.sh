@@ -32,7 +32,8 @@ admin -c "CREATE DATABASE $DB"
 
 step "applying migrations…"
 for file in migrations/*.sql; do
-  db -1 -f "$file" >/dev/null
+  # Like sqlx: one transaction per file, unless it starts with `-- no-transaction`.
+  if head -n 1 "$file" | grep -q '^-- no-transaction'; then db -f "$file" >/dev/null; else db -1 -f "$file" >/dev/null; fi
 done
 # What tower_sessions_sqlx_store::PostgresStore::migrate creates (src/server/db.rs calls it).
 db -c 'CREATE SCHEMA IF NOT EXISTS "tower_sessions"' \
