@@ -69,12 +69,7 @@ step "starting the server on 127.0.0.1:$port (log: $log)"
 # From /, so that a developer's .env (a Finnhub key, say) does not change what is measured.
 (cd / && exec "$(server_binary)" serve) >"$log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { tail -n 20 "$log" >&2; fail "the server exited during start-up (see $log)"; }
-  sleep 0.1
-done
-curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 || fail "/readyz did not answer within 10 s"
+wait_for "http://127.0.0.1:$port/readyz" "$server_pid" "$log"
 
 step "benchmark: $connections SSE connections"
 pg_version="$(psql_admin 'SHOW server_version' | awk '{print $1}')"

@@ -31,15 +31,6 @@ trap cleanup EXIT
 # A real OpenID Connect server process stands in for Google (npm oauth2-mock-server).
 node end2end/oauth-provider.mjs "$oauth_port" >"$LOG_DIR/e2e-oauth.log" 2>&1 &
 oauth_pid=$!
-wait_for() {
-  local url="$1" pid="$2" log="$3"
-  for _ in $(seq 1 100); do
-    curl -fsS "$url" >/dev/null 2>&1 && return 0
-    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$log" >&2; fail "a process exited during start-up (see $log)"; }
-    sleep 0.1
-  done
-  fail "$url did not answer within 10 s"
-}
 wait_for "http://127.0.0.1:$oauth_port/.well-known/openid-configuration" "$oauth_pid" "$LOG_DIR/e2e-oauth.log"
 oauth="http://127.0.0.1:$oauth_port"
 export GOOGLE_CLIENT_ID=papertrade-e2e GOOGLE_CLIENT_SECRET=e2e-secret GOOGLE_AUTH_URL="$oauth/authorize" \

@@ -84,12 +84,7 @@ start_server() {
   DATABASE_URL="$DATABASE_URL" PORT="$APP_PORT" HOST=127.0.0.1 LEPTOS_SITE_ROOT="$(site_root)" \
     AUTH_RATE_LIMIT_BURST=1000 GLOBAL_RATE_LIMIT_BURST=1000000 RUST_LOG="${RUST_LOG:-info}" "$BIN" serve >>"$1" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 100); do
-    curl -fsS "$BASE/healthz" >/dev/null 2>&1 && return 0
-    kill -0 "$server_pid" 2>/dev/null || { tail -n 20 "$1" >&2; fail "the server exited during start-up"; }
-    sleep 0.1
-  done
-  fail "the server did not answer within 10 s"
+  wait_for "$BASE/healthz" "$server_pid" "$1"
 }
 
 # guest JAR: a new guest account, its session cookie in JAR.

@@ -38,6 +38,18 @@ locked_version() {
 
 # Where cargo-leptos puts the compiled site (CSS, JS, WASM, public files).
 site_root() { echo "$ROOT/target/site"; }
+
+# wait_for URL PID LOG: until URL answers 2xx (10 s at most); fails at once, showing the end of
+# LOG, if process PID exits meanwhile.
+wait_for() {
+  local url="$1" pid="$2" log="$3"
+  for _ in $(seq 1 100); do
+    curl -fsS "$url" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$log" >&2; fail "a process exited during start-up (see $log)"; }
+    sleep 0.1
+  done
+  fail "$url did not answer within 10 s"
+}
 server_binary() { echo "$LEPTOS_TARGET_DIR/release/papertrade"; }
 
 # Starts the project-local cluster. With "stop-on-exit", a cluster that was not already running

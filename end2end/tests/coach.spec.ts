@@ -31,6 +31,15 @@ function recordErrors(page: Page) {
   return errors;
 }
 
+/** Buys `shares` of AAPL on its stock page at `origin` (the first instance when empty) and waits for the receipt. */
+async function buyAapl(page: Page, shares: number, origin = "") {
+  await page.goto(`${origin}/stocks/AAPL`);
+  await waitForHydration(page);
+  await page.getByLabel("Shares").fill(String(shares));
+  await page.getByRole("button", { name: `Confirm purchase of ${shares} AAPL` }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Bought ${shares} AAPL` })).toBeVisible();
+}
+
 function usd(amount: number) {
   return amount.toLocaleString("en-US", { style: "currency", currency: "USD" });
 }
@@ -53,11 +62,7 @@ test("a trade in one tab reaches another live: a toast, the unread badge, the no
   await expect(bell).toHaveText(/1/);
   await expect(tabB.getByText("No holdings yet")).toBeVisible();
 
-  await tabA.goto("/stocks/AAPL");
-  await waitForHydration(tabA);
-  await tabA.getByLabel("Shares").fill("1");
-  await tabA.getByRole("button", { name: "Confirm purchase of 1 AAPL" }).click();
-  await expect(tabA.getByRole("status").filter({ hasText: "Bought 1 AAPL" })).toBeVisible();
+  await buyAapl(tabA, 1);
 
   // Tab B, without a reload: the coach's toast, one more unread, and the new holding.
   const toast = tabB.getByTestId("toast").filter({ hasText: /first trade/i });
@@ -124,11 +129,7 @@ test("live events cross server instances: a trade through one instance reaches a
   await expect(tabB.getByText("No holdings yet")).toBeVisible();
 
   // Instance 1 takes the trade; instance 2 pushes the coach's note to tab B without a reload.
-  await tabA.goto("/stocks/AAPL");
-  await waitForHydration(tabA);
-  await tabA.getByLabel("Shares").fill("1");
-  await tabA.getByRole("button", { name: "Confirm purchase of 1 AAPL" }).click();
-  await expect(tabA.getByRole("status").filter({ hasText: "Bought 1 AAPL" })).toBeVisible();
+  await buyAapl(tabA, 1);
 
   const toast = tabB.getByTestId("toast").filter({ hasText: /first trade/i });
   await expect(toast).toBeVisible();
@@ -147,11 +148,7 @@ test("live events cross server instances: a trade through one instance reaches a
   await expect(ledgerA).toHaveCount(1);
   await expect(tabA.getByTestId("ledger-summary")).toHaveText("1 trade · page 1 of 1");
 
-  await tabB.goto(`${secondURL}/stocks/AAPL`);
-  await waitForHydration(tabB);
-  await tabB.getByLabel("Shares").fill("2");
-  await tabB.getByRole("button", { name: "Confirm purchase of 2 AAPL" }).click();
-  await expect(tabB.getByRole("status").filter({ hasText: "Bought 2 AAPL" })).toBeVisible();
+  await buyAapl(tabB, 2, secondURL);
 
   await expect(tabA.getByTestId("ledger-summary")).toHaveText("2 trades · page 1 of 1");
   await expect(ledgerA).toHaveCount(2);
