@@ -1,5 +1,5 @@
 # Papertrade — the two commands are `make run` and `make test`; see README.md.
-.PHONY: run test test-faults dev build setup reset-db db-start db-stop db-destroy psql bench-sse explain
+.PHONY: run test test-faults audit dev build setup reset-db db-start db-stop db-destroy psql bench-sse explain
 
 run:            ## install what is missing, start PostgreSQL, build, migrate, seed, serve :3000
 	@scripts/run.sh
@@ -9,6 +9,9 @@ test:           ## fmt, clippy (ssr + hydrate), unit + integration tests, Playwr
 
 test-faults:    ## PostgreSQL restart, kill -9, SIGTERM against the release server (own throwaway cluster)
 	@scripts/faults.sh
+
+audit:          ## cargo-deny with the RustSec advisories (needs the internet), plus licenses and bans
+	@scripts/deny.sh --advisories
 
 dev:            ## cargo leptos watch against the local cluster (auto-reload)
 	@scripts/dev.sh

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping anything already present at the right version.
 #   scripts/setup.sh build   toolchain for building the app (wasm target, cargo-leptos, wasm-bindgen, wasm-opt)
-#   scripts/setup.sh test    the above plus Chromium and the Playwright packages
+#   scripts/setup.sh test    the above plus cargo-deny, Chromium and the Playwright packages
 source "$(dirname "$0")/lib.sh"
 
 CARGO_LEPTOS_VERSION=0.3.10
+CARGO_DENY_VERSION=0.20.2
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
@@ -46,6 +47,12 @@ ensure_wasm_opt() {
   quietly wasm-opt-install cargo install wasm-opt --locked
 }
 
+ensure_cargo_deny() {
+  cargo deny --version 2>/dev/null | grep -q " $CARGO_DENY_VERSION\$" && return
+  step "installing cargo-deny $CARGO_DENY_VERSION (first run only, ~10 min)…"
+  quietly cargo-deny-install cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+}
+
 ensure_postgres() {
   [ -n "${DATABASE_URL:-}" ] && return
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && return
@@ -72,6 +79,6 @@ case "${1:-build}" in
     ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_postgres ;;
   test)
     ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_postgres
-    ensure_chromium; ensure_playwright ;;
+    ensure_cargo_deny; ensure_chromium; ensure_playwright ;;
   *) fail "usage: scripts/setup.sh [build|test]" ;;
 esac

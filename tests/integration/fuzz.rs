@@ -446,10 +446,25 @@ async fn ten_thousand_hostile_inputs_never_panic_or_5xx_and_always_explain_a_4xx
         ],
     )
     .await;
-    let signed_in = crate::trading::learner(&app, "fuzzer").await;
+    // A fresh connection per request: a refused request's unread body makes the server close its
+    // connection, and a pooled client racing that close would report a send error, not an answer.
+    let client = |cookies: bool| {
+        reqwest::Client::builder()
+            .cookie_store(cookies)
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(0)
+            .read_timeout(crate::harness::READ_PATIENCE)
+            .build()
+            .unwrap()
+    };
+    let signed_in = client(true);
+    crate::auth::sign_up(&app, &signed_in, "fuzzer@example.com", "fuzzer").await;
     // Something to sell, cancel and page through.
     assert!(crate::trading::order(&app, &signed_in, "AAPL", "buy", "50").await.status().is_success());
-    let anonymous = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let anonymous = client(false);
+    // Longer than the server's own request timeout: a request still unanswered after this is a
+    // hang, reported with its input rather than stalling the suite.
+    let patience = std::time::Duration::from_secs(45);
 
     let mut rng = Rng(seed.max(1));
     let generated: Vec<Case> = (0..cases)
@@ -465,25 +480,48 @@ async fn ten_thousand_hostile_inputs_never_panic_or_5xx_and_always_explain_a_4xx
             };
             let url = format!("{}{}", app.address, case.path);
             async move {
-                let mut request = client.request(case.method.clone(), url).body(case.body.clone());
+                let sent = Instant::now();
+                let mut request = client.request(case.method.clone(), url).timeout(patience).body(case.body.clone());
                 if let Some(content_type) = &case.content_type {
                     request = request.header("content-type", content_type);
                 }
                 let response = match request.send().await {
                     Ok(response) => response,
-                    Err(error) => return (index, 0, Some(format!("no answer: {:.300}", error.to_string()))),
+                    Err(error) => {
+                        let cause = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default();
+                        return (index, 0, Some(format!("no answer: {:.300} ({cause})", error.to_string())));
+                    }
                 };
                 let status = response.status().as_u16();
                 let content_type =
                     response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+                let waited = sent.elapsed();
+                if waited > std::time::Duration::from_secs(2) {
+                    println!("fuzz: slow answer ({status}) after {waited:.1?}: #{index} {}", case.describe());
+                }
                 if case.path.starts_with("/events") && status < 300 {
                     // A live stream: the status is the answer; don't hold it open.
                     return (index, status, None);
                 }
-                let body = match response.bytes().await {
-                    Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                    Err(error) => return (index, status, Some(format!("{status}, the body broke off: {error}"))),
-                };
+                let mut response = response;
+                let mut bytes = Vec::new();
+                loop {
+                    match response.chunk().await {
+                        Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+                        Ok(None) => break,
+                        Err(error) => {
+                            let partial = String::from_utf8_lossy(&bytes);
+                            let tail: String =
+                                partial.chars().rev().take(400).collect::<Vec<_>>().into_iter().rev().collect();
+                            return (
+                                index,
+                                status,
+                                Some(format!("{status}, the body broke off ({error}) after …{tail}")),
+                            );
+                        }
+                    }
+                }
+                let body = String::from_utf8_lossy(&bytes).into_owned();
                 (index, status, problem_with(case, status, &content_type, &body).map(|p| format!("{p}: {body:.300}")))
             }
         })
@@ -507,6 +545,17 @@ async fn ten_thousand_hostile_inputs_never_panic_or_5xx_and_always_explain_a_4xx
         .take(20)
         .map(|(index, problem)| format!("#{index} {}\n    => {problem}", generated[*index].describe()))
         .collect();
+    if !failures.is_empty() {
+        let activity: Vec<String> = sqlx::query_scalar(
+            "SELECT concat_ws(' | ', state, wait_event_type || '/' || wait_event, (now() - xact_start)::text,
+                              left(query, 160))
+             FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap_or_default();
+        println!("fuzz: the database's sessions after the run: {activity:#?}");
+    }
     assert!(failures.is_empty(), "{} of {cases} inputs failed (first 20):\n{}", failures.len(), report.join("\n"));
     // The fuzzing session survived all of it.
     assert_eq!(app.call_as(&signed_in, "my_portfolio", &[]).await.status(), 200);

@@ -12,6 +12,7 @@ use reqwest::Url;
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use uuid::Uuid;
 
 /// The URL of a brand-new, empty database on the test server.
@@ -207,9 +208,18 @@ impl TestApp {
 }
 
 /// A client with its own cookie jar that does not follow redirects, like a browser tab we inspect.
+/// A response silent for a minute is an error, so a stalled server fails its test instead of
+/// hanging the suite (event streams send a keep-alive well within that).
 pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .read_timeout(READ_PATIENCE)
+        .build()
+        .unwrap()
 }
+
+pub const READ_PATIENCE: Duration = Duration::from_secs(60);
 
 /// The session cookie a response set, as `name=value`.
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {

@@ -2,9 +2,12 @@
 //! server must start answering within `REQUEST_TIMEOUT_SECS` (503 after that). Both answers say
 //! what happened: in words, or as the JSON error the server-function client decodes.
 //!
-//! The timeout bounds the wait for the response to *start*. A response that has started is never
-//! cut: a live event stream (`GET /events`) opens at once and then runs for minutes, and a large
-//! static file keeps downloading on a slow connection.
+//! The timeout bounds the wait for the response to *start*, and for a streamed HTML page also its
+//! end: Leptos 0.8 occasionally never finishes a page whose resources have all resolved (about one
+//! page in 5,000 under our fuzz run; leptos-rs/leptos#4851), and such a page is ended at the
+//! deadline rather than holding its connection forever. Other responses that have started are
+//! never cut: a live event stream (`GET /events`) runs for minutes, and a large static file keeps
+//! downloading on a slow connection.
 
 use super::failures::{is_server_fn, refusal};
 use crate::api::AppError;
@@ -54,7 +57,12 @@ fn too_large(server_fn: bool) -> Response {
 pub async fn time_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let uri = request.uri().clone();
     let timeout = state.config.request_timeout;
-    match tokio::time::timeout(timeout, next.run(request)).await {
+    let deadline = tokio::time::Instant::now() + timeout;
+    match tokio::time::timeout_at(deadline, next.run(request)).await {
+        Ok(response) if is_html(&response) => {
+            let path = uri.path().to_owned();
+            response.map(|body| finished_by(body, deadline, path))
+        }
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(path = uri.path(), ?timeout, "a request took too long and was abandoned");
@@ -65,6 +73,58 @@ pub async fn time_limit(State(state): State<AppState>, request: Request, next: N
     }
 }
 
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// `body`, ended at `deadline` if it is still streaming then.
+fn finished_by(body: Body, deadline: tokio::time::Instant, path: String) -> Body {
+    use futures_util::StreamExt;
+    let chunks = futures_util::stream::unfold(Some(body.into_data_stream()), move |chunks| {
+        let path = path.clone();
+        async move {
+            let mut chunks = chunks?;
+            match tokio::time::timeout_at(deadline, chunks.next()).await {
+                Ok(Some(chunk)) => Some((chunk, Some(chunks))),
+                Ok(None) => None,
+                Err(_) => {
+                    tracing::warn!(%path, "a page was still rendering at the request deadline; ended it there");
+                    None
+                }
+            }
+        }
+    });
+    Body::from_stream(chunks)
+}
+
 fn sentence(message: &str) -> String {
     format!("{}.", crate::api::error::sentence_case(message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_page_that_never_finishes_ends_at_the_deadline_with_what_it_sent() {
+        let sent = futures_util::stream::iter([Ok::<_, std::io::Error>("<html>partial")]);
+        let stalled = Body::from_stream(futures_util::StreamExt::chain(sent, futures_util::stream::pending()));
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(200);
+        let body = finished_by(stalled, deadline, "/dashboard".into());
+        let collected = tokio::time::timeout(Duration::from_secs(10), body.collect()).await;
+        let bytes = collected.expect("the body ends").expect("cleanly").to_bytes();
+        assert_eq!(&bytes[..], b"<html>partial");
+    }
+
+    #[tokio::test]
+    async fn a_page_that_finishes_in_time_is_whole() {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let body = finished_by(Body::from("<html>whole</html>"), deadline, "/".into());
+        assert_eq!(&body.collect().await.unwrap().to_bytes()[..], b"<html>whole</html>");
+    }
 }
