@@ -159,23 +159,21 @@ plan "landing page: platform figures" "src/server/repo/stats.rs: platform — la
                 (SELECT count(*) FROM trades),
                 (SELECT COALESCE(sum(starting_cash), 0) FROM portfolios WHERE archived_at IS NULL)"
 
-# --- history page ---
+# --- history page --- (the same two queries, unfiltered and filtered)
+HISTORY_FILTER="WHERE portfolio_id = \$1 AND (\$2::text IS NULL OR symbol = \$2) AND (\$3::text IS NULL OR side = \$3)"
+HISTORY_COUNT="SELECT COUNT(*) FROM trades
+         $HISTORY_FILTER"
+HISTORY_PAGE="SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at FROM trades
+         $HISTORY_FILTER
+         ORDER BY executed_at DESC, id DESC LIMIT \$4 OFFSET \$5"
 plan "history: count" "src/server/repo/trades.rs: count — History page (ledger.rs page), no filter" \
-  "SELECT COUNT(*) FROM trades
-         WHERE portfolio_id = \$1 AND (\$2::text IS NULL OR symbol = \$2) AND (\$3::text IS NULL OR side = \$3)" \
-  "$P" "NULL" "NULL"
+  "$HISTORY_COUNT" "$P" "NULL" "NULL"
 plan "history: first page" "src/server/repo/trades.rs: list — History page 1, no filter" \
-  "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at FROM trades
-         WHERE portfolio_id = \$1 AND (\$2::text IS NULL OR symbol = \$2) AND (\$3::text IS NULL OR side = \$3)
-         ORDER BY executed_at DESC, id DESC LIMIT \$4 OFFSET \$5" "$P" "NULL" "NULL" "20" "0"
+  "$HISTORY_PAGE" "$P" "NULL" "NULL" "20" "0"
 plan "history: filtered count" "src/server/repo/trades.rs: count — History page filtered by symbol and side" \
-  "SELECT COUNT(*) FROM trades
-         WHERE portfolio_id = \$1 AND (\$2::text IS NULL OR symbol = \$2) AND (\$3::text IS NULL OR side = \$3)" \
-  "$P" "'AAPL'" "'sell'"
+  "$HISTORY_COUNT" "$P" "'AAPL'" "'sell'"
 plan "history: filtered first page" "src/server/repo/trades.rs: list — History page 1 filtered by symbol and side" \
-  "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at FROM trades
-         WHERE portfolio_id = \$1 AND (\$2::text IS NULL OR symbol = \$2) AND (\$3::text IS NULL OR side = \$3)
-         ORDER BY executed_at DESC, id DESC LIMIT \$4 OFFSET \$5" "$P" "'AAPL'" "'sell'" "20" "0"
+  "$HISTORY_PAGE" "$P" "'AAPL'" "'sell'" "20" "0"
 plan "history: last page" "src/server/repo/trades.rs: list — History page, the last page (deepest OFFSET)" \
   "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at FROM trades
          WHERE portfolio_id = \$1 AND (\$2::text IS NULL OR symbol = \$2) AND (\$3::text IS NULL OR side = \$3)
