@@ -15,6 +15,7 @@
 #   SSE_WRITE_DOCS=0      do not update docs/BENCHMARKS.md (default 1: update it after a complete run)
 #   SSE_ARGS              more flags for bench/sse_push.py, e.g. "--open-concurrency 100"
 source "$(dirname "$0")/../scripts/lib.sh"
+source "$ROOT/bench/lib.sh"
 cd "$ROOT"
 
 connections="${SSE_CONNECTIONS:-10000}"
@@ -28,48 +29,18 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 [ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge $((connections + 512)) ] \
   || fail "the open-file limit ($(ulimit -n)) is too low for $connections connections"
 
-stop_cluster=no
-if [ -z "${TEST_DATABASE_URL:-}" ]; then
-  "$ROOT/scripts/db.sh" status | grep -q '^running' || stop_cluster=yes
-  "$ROOT/scripts/db.sh" start
-  TEST_DATABASE_URL="$("$ROOT/scripts/db.sh" url postgres)"
-fi
-admin_url="${TEST_DATABASE_URL%/*}/postgres"
-psql_admin() { psql "$admin_url" -qtAc "$1"; }
-
-if [ "${SSE_BUILD:-0}" = 1 ] || [ ! -x "$(server_binary)" ]; then
-  "$ROOT/scripts/setup.sh" build
-  "$ROOT/scripts/build.sh"
-fi
-
+ensure_release_build "${SSE_BUILD:-0}"
 db="pt_bench_$(date +%s)_$$"
-server_pid=""
-# SIGTERM, then SIGKILL if a graceful shutdown still waits on open streams after 10 s.
-stop_server() {
-  kill "$server_pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-}
-cleanup() {
-  if [ -n "$server_pid" ]; then stop_server; fi
-  psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true
-  if [ "$stop_cluster" = yes ]; then "$ROOT/scripts/db.sh" stop; fi
-  return 0
-}
-trap cleanup EXIT
-
 step "fresh database $db, migrations"
-psql_admin "CREATE DATABASE $db" >/dev/null
-export DATABASE_URL="${TEST_DATABASE_URL%/*}/$db" LEPTOS_SITE_ROOT="$(site_root)" PORT="$port" HOST=127.0.0.1 \
-  MARKET_HOURS=always AUTH_RATE_LIMIT_BURST=10000 GLOBAL_RATE_LIMIT_BURST=1000000 RUST_LOG=warn
+fresh_database "$db"
+export DATABASE_URL; DATABASE_URL="$(database_url "$db")"
+export LEPTOS_SITE_ROOT; LEPTOS_SITE_ROOT="$(site_root)"
+export MARKET_HOURS=always AUTH_RATE_LIMIT_BURST=10000 GLOBAL_RATE_LIMIT_BURST=1000000 RUST_LOG=warn
 "$(server_binary)" migrate >/dev/null
 
 step "starting the server on 127.0.0.1:$port (log: $log)"
-# From /, so that a developer's .env (a Finnhub key, say) does not change what is measured.
-(cd / && exec "$(server_binary)" serve) >"$log" 2>&1 &
-server_pid=$!
-wait_for "http://127.0.0.1:$port/readyz" "$server_pid" "$log"
+start_instance "$port" "$log"
+server_pid="$BENCH_LAST_PID"
 
 step "benchmark: $connections SSE connections"
 pg_version="$(psql_admin 'SHOW server_version' | awk '{print $1}')"
