@@ -10,21 +10,19 @@
 #   TEST_DATABASE_URL  admin URL of a PostgreSQL server; default: the local cluster (scripts/db.sh)
 #   BENCH_SECONDS      seconds per measurement (default 20)
 #   BENCH_PORT         first of four ports: instance 1, instance 2, nginx → 1, nginx → both (3130)
-#   BENCH_BUILD=1      rebuild the release server first (default: build only if it is missing)
+#   BENCH_BUILD=0      skip the (incremental) release build of this checkout
 #   BENCH_WRITE_DOCS=0 leave docs/BENCHMARKS.md alone (smoke runs with BENCH_SECONDS=2, say)
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$ROOT/bench/lib.sh"
 cd "$ROOT"
 
-for tool in wrk pgbench nginx; do
-  command -v "$tool" >/dev/null || fail "$tool is missing: run scripts/setup.sh bench (or apt-get install wrk postgresql-contrib nginx)"
-done
 seconds="${BENCH_SECONDS:-20}"
 port="${BENCH_PORT:-3130}"
 results="$LOG_DIR/bench-load.json"
 rm -f "$results"
 ulimit -n 65536 2>/dev/null || true
-ensure_release_build "${BENCH_BUILD:-0}"
+"$ROOT/scripts/setup.sh" bench
+ensure_release_build "${BENCH_BUILD:-1}"
 
 stamp="$(date +%s)_$$"
 app_db="pt_load_$stamp" pg_db="pt_pgbench_$stamp"

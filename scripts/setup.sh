@@ -60,6 +60,19 @@ ensure_postgres() {
   apt_install postgresql
 }
 
+ensure_brotli() {
+  command -v brotli >/dev/null || apt_install brotli
+}
+
+# wrk, pgbench and nginx for `make bench`.
+ensure_bench_tools() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v pgbench >/dev/null || missing+=(postgresql-contrib)
+  command -v nginx >/dev/null || missing+=(nginx)
+  [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
+}
+
 ensure_chromium() {
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && return
   apt_install chromium
@@ -76,9 +89,12 @@ ensure_playwright() {
 
 case "${1:-build}" in
   build)
-    ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_postgres ;;
+    ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_brotli; ensure_postgres ;;
   test)
-    ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_postgres
+    ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_brotli; ensure_postgres
     ensure_cargo_deny; ensure_chromium; ensure_playwright ;;
-  *) fail "usage: scripts/setup.sh [build|test]" ;;
+  bench)
+    ensure_wasm_target; ensure_cargo_leptos; ensure_wasm_bindgen; ensure_wasm_opt; ensure_brotli; ensure_postgres
+    ensure_chromium; ensure_bench_tools ;;
+  *) fail "usage: scripts/setup.sh [build|test|bench]" ;;
 esac

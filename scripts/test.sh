@@ -38,6 +38,7 @@ timeout --kill-after=30 1200 cargo test --no-default-features --features ssr --q
   || fail "unit or integration tests failed (exit $?; 124 means they ran past 20 minutes)"
 
 "$ROOT/scripts/build.sh"
+"$ROOT/scripts/client-budget.sh"
 "$ROOT/scripts/e2e.sh"
 
 step "all checks passed in $(( $(date +%s) - started )) s"

@@ -9,6 +9,7 @@ use crate::api::trading::OrderReceipt;
 use crate::api::AppError;
 use crate::domain::coach::CoachSettings;
 use crate::domain::order::{fill, OrderRejection};
+use crate::domain::portfolio::Position;
 use crate::domain::{Money, Shares, Side, Symbol};
 use crate::server::market::{Market, MarketError};
 use crate::server::metrics::Metrics;
@@ -62,8 +63,17 @@ pub async fn place_order(
     if let Some(row) = trades::by_idempotency_key(&mut tx, portfolio_id, ticket.idempotency_key).await? {
         return replay(row, ticket);
     }
-    let position = holdings::lock(&mut tx, portfolio_id, &ticket.symbol).await?;
+    let mut held = holdings::lock_all(&mut tx, portfolio_id).await?;
+    let index = held.iter().position(|(symbol, ..)| symbol == ticket.symbol.as_str());
+    let position = index.map(|i| Position { shares: held[i].1, average_price: held[i].2 });
     let fill = fill(&ticket.symbol, cash, position, ticket.side, ticket.quantity, quote.price).map_err(reject)?;
+    // The holdings as this order leaves them, for the value snapshot.
+    match (index, &fill.position_after) {
+        (Some(i), Some(after)) => held[i] = (ticket.symbol.to_string(), after.shares, after.average_price),
+        (Some(i), None) => drop(held.remove(i)),
+        (None, Some(after)) => held.push((ticket.symbol.to_string(), after.shares, after.average_price)),
+        (None, None) => {}
+    }
     portfolios::set_cash(&mut tx, portfolio_id, fill.cash_after).await?;
     holdings::save(&mut tx, portfolio_id, &ticket.symbol, fill.position_after.as_ref()).await?;
     let trade = trades::NewTrade {
@@ -79,7 +89,7 @@ pub async fn place_order(
         executed_at: now,
     };
     let trade_id = trades::insert(&mut tx, &trade).await?;
-    history::record_trade(&mut tx, market, portfolio_id, fill.cash_after, now).await?;
+    history::record_trade(&mut tx, market, portfolio_id, fill.cash_after, held, now).await?;
     let event = TradeEvent {
         trade_id,
         symbol: ticket.symbol.to_string(),
@@ -113,8 +123,7 @@ async fn earlier_execution(
     ticket: &OrderTicket,
 ) -> Result<Option<OrderReceipt>, AppError> {
     let mut conn = pool.acquire().await?;
-    let Some(portfolio_id) = portfolios::active_id(&mut conn, user_id).await? else { return Ok(None) };
-    match trades::by_idempotency_key(&mut conn, portfolio_id, ticket.idempotency_key).await? {
+    match trades::by_user_and_idempotency_key(&mut conn, user_id, ticket.idempotency_key).await? {
         Some(row) => replay(row, ticket).map(Some),
         None => Ok(None),
     }

@@ -8,6 +8,7 @@ mod auth;
 mod backup;
 mod cli;
 mod coach;
+mod delivery;
 mod failures;
 mod fake_finnhub;
 mod fake_provider;

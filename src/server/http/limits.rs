@@ -98,7 +98,9 @@ fn finished_by(body: Body, deadline: tokio::time::Instant, path: String) -> Body
             }
         }
     });
-    Body::from_stream(chunks)
+    // Fused: a reader that asks again after the end (the compression layer does) gets the end
+    // again instead of a panic.
+    Body::from_stream(chunks.fuse())
 }
 
 fn sentence(message: &str) -> String {

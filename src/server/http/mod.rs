@@ -1,5 +1,6 @@
 //! The HTTP surface: Leptos pages and server functions, operational and auth routes, middleware.
 
+mod assets;
 mod auth_routes;
 mod events;
 mod failures;
@@ -26,6 +27,7 @@ use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 
 /// The whole application as one axum router.
 pub fn router(state: AppState) -> Router {
@@ -52,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         // Outside the session layers, whose failures are bare 500s.
         .layer(axum::middleware::from_fn(failures::explain_bare_errors))
+        // Files need no session: added after the session layers, which therefore skip them.
+        .merge(assets::routes(&state.config.site_root))
         // Inside the cheap refusals below, so a refused request's body is never read.
         .layer(from_fn(limits::limit_body))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit_auth_requests))
@@ -61,7 +65,9 @@ pub fn router(state: AppState) -> Router {
         // Outermost of these, so refused requests (413, 408, 429) are measured too.
         .layer(from_fn_with_state(state.clone(), metrics::track_requests))
         .with_state(state.clone());
-    request_id::layer(app).layer(from_fn_with_state(state, security_headers::add))
+    // Pages, JSON and CSV compressed as they are sent (brotli at quality 4, or gzip); event streams
+    // and the already-compressed files under /pkg are left alone.
+    request_id::layer(app).layer(from_fn_with_state(state, security_headers::add)).layer(CompressionLayer::new())
 }
 
 /// Once shutdown starts, requests still running after this long are dropped, so a stopping

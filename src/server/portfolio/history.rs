@@ -7,8 +7,8 @@ use crate::domain::quote::{thin, PricePoint};
 use crate::domain::valuation::total_value;
 use crate::domain::Money;
 use crate::server::market::Market;
+use crate::server::repo::portfolios;
 use crate::server::repo::snapshots::{self, Close, SnapshotKind};
-use crate::server::repo::{holdings, portfolios};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
@@ -25,15 +25,16 @@ pub async fn record_open(conn: &mut PgConnection, portfolio_id: Uuid, cash: Mone
     snapshots::insert(conn, portfolio_id, SnapshotKind::Open, cash, cash, Utc::now()).await
 }
 
-/// Records the portfolio's value after a trade, in the trade's transaction.
+/// Records the portfolio's value after a trade, in the trade's transaction. `held` is every
+/// holding as the trade left it: (symbol, shares, average price).
 pub async fn record_trade(
     conn: &mut PgConnection,
     market: &Market,
     portfolio_id: Uuid,
     cash: Money,
+    held: Vec<(String, i64, rust_decimal::Decimal)>,
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let held = holdings::of_portfolio(conn, portfolio_id).await?;
     let total = total_value(cash, &priced(market, held, Vec::new(), at).await);
     snapshots::insert(conn, portfolio_id, SnapshotKind::Trade, cash, total, at).await
 }

@@ -27,16 +27,18 @@ pub async fn insert(
     kind: &str,
     payload: &serde_json::Value,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query_scalar("INSERT INTO user_events (user_id, kind, payload) VALUES ($1, $2, $3) RETURNING id")
-        .bind(user_id)
-        .bind(kind)
-        .bind(payload)
-        .fetch_one(conn)
-        .await
+    // One round trip: the row comes from the lock's subquery, so the lock is held before the
+    // insert draws its id.
+    sqlx::query_scalar(
+        "INSERT INTO user_events (user_id, kind, payload)
+         SELECT $1, $2, $3 FROM (SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))) AS locked
+         RETURNING id",
+    )
+    .bind(user_id)
+    .bind(kind)
+    .bind(payload)
+    .fetch_one(conn)
+    .await
 }
 
 /// The user's events after `after`, oldest first, at most `limit`.

@@ -5,19 +5,16 @@ use crate::domain::Symbol;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// The position in `symbol`, locked until the transaction ends.
-pub async fn lock(
+/// Every holding of the portfolio, (symbol, shares, average price), locked until the
+/// transaction ends: an order needs its own position and, for the value snapshot, all the rest.
+pub async fn lock_all(
     conn: &mut PgConnection,
     portfolio_id: Uuid,
-    symbol: &Symbol,
-) -> Result<Option<Position>, sqlx::Error> {
-    let row: Option<(i64, rust_decimal::Decimal)> =
-        sqlx::query_as("SELECT shares, average_price FROM holdings WHERE portfolio_id = $1 AND symbol = $2 FOR UPDATE")
-            .bind(portfolio_id)
-            .bind(symbol.as_str())
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(|(shares, average_price)| Position { shares, average_price }))
+) -> Result<Vec<(String, i64, rust_decimal::Decimal)>, sqlx::Error> {
+    sqlx::query_as("SELECT symbol, shares, average_price FROM holdings WHERE portfolio_id = $1 FOR UPDATE")
+        .bind(portfolio_id)
+        .fetch_all(conn)
+        .await
 }
 
 /// Stores the position after an order: updated, created, or removed when `None`.

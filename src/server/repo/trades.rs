@@ -66,6 +66,23 @@ impl TradeRow {
 }
 
 /// The execution an idempotency key already produced in this portfolio, if any.
+/// The trade `key` made in the user's active portfolio, if any: a replay check in one round trip.
+pub async fn by_user_and_idempotency_key(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    key: Uuid,
+) -> Result<Option<TradeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.id, t.symbol, t.side, t.quantity, t.price, t.amount, t.realized_pnl, t.cash_after, t.executed_at
+         FROM portfolios p JOIN trades t ON t.portfolio_id = p.id AND t.idempotency_key = $2
+         WHERE p.user_id = $1 AND p.archived_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(key)
+    .fetch_optional(conn)
+    .await
+}
+
 pub async fn by_idempotency_key(
     conn: &mut PgConnection,
     portfolio_id: Uuid,
