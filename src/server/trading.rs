@@ -55,10 +55,11 @@ pub async fn place_order(
     })?;
 
     let mut tx = pool.begin().await?;
-    let (portfolio_id, cash) = portfolios::lock_active(&mut tx, user_id).await?.ok_or_else(|| {
+    let mut portfolio = portfolios::lock_active(&mut tx, user_id).await?.ok_or_else(|| {
         // Either there never was one, or a reset archived it while this order waited.
         AppError::Conflict("your portfolio was just reset; reload the page and try again".into())
     })?;
+    let (portfolio_id, cash) = (portfolio.id, portfolio.cash);
     // Checked again under the lock: a concurrent retry with the same key may have just executed.
     if let Some(row) = trades::by_idempotency_key(&mut tx, portfolio_id, ticket.idempotency_key).await? {
         return replay(row, ticket);
@@ -89,7 +90,7 @@ pub async fn place_order(
         executed_at: now,
     };
     let trade_id = trades::insert(&mut tx, &trade).await?;
-    history::record_trade(&mut tx, market, portfolio_id, fill.cash_after, held, now).await?;
+    history::record_trade(&mut tx, market, portfolio_id, fill.cash_after, held.clone(), now).await?;
     let event = TradeEvent {
         trade_id,
         symbol: ticket.symbol.to_string(),
@@ -101,7 +102,9 @@ pub async fn place_order(
     notify::publish_trade(&mut tx, user_id, &event).await?;
     tx.commit().await?;
     metrics.order_executed();
-    notify::coach::after_trade(pool, market, coach, user_id, now).await;
+    // The coach starts from the portfolio as this order left it.
+    (portfolio.cash, portfolio.holdings) = (fill.cash_after, held);
+    notify::coach::after_trade(pool, market, coach, user_id, portfolio, now).await;
     tracing::info!(%trade_id, quantity = ticket.quantity.get(), price = %fill.price, "order executed");
     Ok(OrderReceipt {
         trade_id,

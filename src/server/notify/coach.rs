@@ -9,6 +9,7 @@ use crate::domain::coach::{self, Advice, CoachSettings, HoldingFacts, Marks, Occ
 use crate::domain::{Money, Symbol};
 use crate::server::market::Market;
 use crate::server::repo::notifications::NewNotification;
+use crate::server::repo::portfolios::StoredPortfolio;
 use crate::server::repo::{coach_marks, holdings, portfolios, trades};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -42,10 +43,18 @@ pub async fn welcome(
     deliver(conn, user_id, &advice, now).await.map(drop)
 }
 
-/// Evaluates the trade-time rules for `user_id` after an order committed. Never fails the
-/// order: a problem is logged and the scheduled run catches up on the price-driven rules.
-pub async fn after_trade(pool: &PgPool, market: &Market, settings: &CoachSettings, user_id: Uuid, now: DateTime<Utc>) {
-    if let Err(error) = evaluate_after_trade(pool, market, settings, user_id, now).await {
+/// Evaluates the trade-time rules for `user_id` after an order committed, from `stored`, the
+/// portfolio as the order left it. Never fails the order: a problem is logged and the scheduled
+/// run catches up on the price-driven rules.
+pub async fn after_trade(
+    pool: &PgPool,
+    market: &Market,
+    settings: &CoachSettings,
+    user_id: Uuid,
+    stored: StoredPortfolio,
+    now: DateTime<Utc>,
+) {
+    if let Err(error) = evaluate_after_trade(pool, market, settings, user_id, stored, now).await {
         tracing::warn!(?error, %user_id, "the coach could not evaluate a trade");
     }
 }
@@ -55,10 +64,10 @@ async fn evaluate_after_trade(
     market: &Market,
     settings: &CoachSettings,
     user_id: Uuid,
+    stored: StoredPortfolio,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut conn = pool.acquire().await?;
-    let Some(stored) = portfolios::holdings_of_active(&mut conn, user_id).await? else { return Ok(()) };
     let since = market.hours.change_since(now);
     let (trades_total, trades_today, last_trade_at) = trades::activity(&mut conn, stored.id, since).await?;
     let marks = coach_marks::of_user(&mut *conn, user_id).await?;

@@ -81,9 +81,10 @@ pub async fn value_of(state: &AppState, user_id: Uuid) -> Result<Option<Portfoli
 #[tracing::instrument(skip(state))]
 pub async fn reset(state: &AppState, user_id: Uuid) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
-    let (old_id, _) = portfolios::lock_active(&mut tx, user_id)
+    let old_id = portfolios::lock_active(&mut tx, user_id)
         .await?
-        .ok_or_else(|| AppError::Conflict("your portfolio was just reset; reload the page".into()))?;
+        .ok_or_else(|| AppError::Conflict("your portfolio was just reset; reload the page".into()))?
+        .id;
     portfolios::archive(&mut tx, old_id).await?;
     open(&mut tx, user_id, state.config.starting_cash).await?;
     tx.commit().await?;

@@ -63,15 +63,24 @@ pub async fn archive(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-/// The user's active portfolio id and cash, locked until the transaction ends. Orders lock the
-/// portfolio first and the holding second, always in that order, so they cannot deadlock.
-pub async fn lock_active(conn: &mut PgConnection, user_id: Uuid) -> Result<Option<(Uuid, Money)>, sqlx::Error> {
-    let row: Option<(Uuid, Decimal)> =
-        sqlx::query_as("SELECT id, cash_balance FROM portfolios WHERE user_id = $1 AND archived_at IS NULL FOR UPDATE")
-            .bind(user_id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(|(id, cash)| (id, Money::from_decimal(cash))))
+/// The user's active portfolio (with no holdings read yet), locked until the transaction ends.
+/// Orders lock the portfolio first and its holdings second, always in that order, so they cannot
+/// deadlock.
+pub async fn lock_active(conn: &mut PgConnection, user_id: Uuid) -> Result<Option<StoredPortfolio>, sqlx::Error> {
+    let row: Option<(Uuid, Decimal, Decimal, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT id, cash_balance, starting_cash, created_at FROM portfolios
+         WHERE user_id = $1 AND archived_at IS NULL FOR UPDATE",
+    )
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(id, cash, starting_cash, opened_at)| StoredPortfolio {
+        id,
+        cash: Money::from_decimal(cash),
+        starting_cash: Money::from_decimal(starting_cash),
+        opened_at,
+        holdings: Vec::new(),
+    }))
 }
 
 pub async fn active_id(conn: &mut PgConnection, user_id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {

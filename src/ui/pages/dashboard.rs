@@ -4,6 +4,7 @@
 
 use crate::api::auth::Viewer;
 use crate::api::portfolio::{my_portfolio, value_history};
+use crate::api::AppError;
 use crate::domain::quote::PricePoint;
 use crate::domain::valuation::PortfolioValue;
 use crate::ui::components::change::{Change, PercentChange};
@@ -20,11 +21,24 @@ use std::time::Duration;
 /// How often open pages refresh prices.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
+/// The resources are made here, above `RequireUser`'s `Suspense`: made inside it, a server render
+/// re-ran that closure as each resource resolved and valued the portfolio three times per page.
+/// The server functions check the session themselves, so a visitor gets an error, not data.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    let live = use_live_events();
+    let overview = Resource::new(|| (), |()| my_portfolio());
+    // The recorded history changes with a trade (a close shows on the next visit); prices alone
+    // move only the figures.
+    let history = Resource::new(move || live.trades_version(), |_| value_history());
+    Effect::watch(move || (live.trades_version(), live.prices_version()), move |_, _, _| overview.refetch(), false);
+    poll_while_offline(live, move || {
+        overview.refetch();
+        history.refetch();
+    });
     view! {
         <Title text="Dashboard" />
-        <RequireUser children=Arc::new(|viewer| view! { <Dashboard viewer /> }.into_any()) />
+        <RequireUser children=Arc::new(move |viewer| view! { <Dashboard viewer overview history /> }.into_any()) />
     }
 }
 
@@ -38,17 +52,11 @@ pub fn refresh_periodically(refetch: impl Fn() + Clone + 'static) {
 }
 
 #[component]
-fn Dashboard(viewer: Viewer) -> impl IntoView {
-    let live = use_live_events();
-    let overview = Resource::new(|| (), |()| my_portfolio());
-    // The recorded history changes with a trade (a close shows on the next visit); prices alone
-    // move only the figures.
-    let history = Resource::new(move || live.trades_version(), |_| value_history());
-    Effect::watch(move || (live.trades_version(), live.prices_version()), move |_, _, _| overview.refetch(), false);
-    poll_while_offline(live, move || {
-        overview.refetch();
-        history.refetch();
-    });
+fn Dashboard(
+    viewer: Viewer,
+    overview: Resource<Result<PortfolioValue, AppError>>,
+    history: Resource<Result<Vec<PricePoint>, AppError>>,
+) -> impl IntoView {
     view! {
         <section class="container page">
             <h1>"Hello, " {viewer.username.clone()}</h1>

@@ -3,6 +3,7 @@
 //! bookmarked), with a CSV download of the whole ledger.
 
 use crate::api::history::{trade_history, LedgerEntry, LedgerPage};
+use crate::api::AppError;
 use crate::domain::Side;
 use crate::ui::components::change::Change;
 use crate::ui::components::data_table::{Column, DataTable};
@@ -13,11 +14,27 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use std::sync::Arc;
 
+/// The query and the resource are made here, above `RequireUser`'s `Suspense`, so a server
+/// render fetches the page of trades once (see `DashboardPage`).
 #[component]
 pub fn HistoryPage() -> impl IntoView {
+    let query = use_query_map();
+    let ledger_query = Memo::new(move |_| {
+        query.with(|q| LedgerQuery {
+            symbol: symbol_filter(&q.get("symbol").unwrap_or_default()),
+            side: q.get("side").filter(|side| side == "buy" || side == "sell").unwrap_or_default(),
+            page: q.get("page").unwrap_or_default(),
+        })
+    });
+    // A trade from another tab (or device) arrives on the live stream and reloads the page.
+    let live = use_live_events();
+    let ledger = Resource::new(
+        move || (ledger_query.get(), live.trades_version()),
+        |(q, _)| trade_history(q.page, q.symbol, q.side),
+    );
     view! {
         <Title text="History" />
-        <RequireUser children=Arc::new(|_| view! { <Ledger /> }.into_any()) />
+        <RequireUser children=Arc::new(move |_| view! { <Ledger ledger_query ledger /> }.into_any()) />
     }
 }
 
@@ -59,21 +76,7 @@ fn symbol_filter(text: &str) -> String {
 }
 
 #[component]
-fn Ledger() -> impl IntoView {
-    let query = use_query_map();
-    let ledger_query = Memo::new(move |_| {
-        query.with(|q| LedgerQuery {
-            symbol: symbol_filter(&q.get("symbol").unwrap_or_default()),
-            side: q.get("side").filter(|side| side == "buy" || side == "sell").unwrap_or_default(),
-            page: q.get("page").unwrap_or_default(),
-        })
-    });
-    // A trade from another tab (or device) arrives on the live stream and reloads the page.
-    let live = use_live_events();
-    let ledger = Resource::new(
-        move || (ledger_query.get(), live.trades_version()),
-        |(q, _)| trade_history(q.page, q.symbol, q.side),
-    );
+fn Ledger(ledger_query: Memo<LedgerQuery>, ledger: Resource<Result<LedgerPage, AppError>>) -> impl IntoView {
     view! {
         <section class="container page">
             <div class="page-heading">

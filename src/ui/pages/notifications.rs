@@ -6,6 +6,7 @@ use crate::api::notifications::{
     notifications, DismissNotification, MarkAllNotificationsRead, MarkNotificationRead, NotificationPage,
     NotificationView, NOTIFICATIONS_PAGE_SIZE,
 };
+use crate::api::AppError;
 use crate::ui::components::form::{last_error, FormError};
 use crate::ui::components::live::use_live_events;
 use crate::ui::components::viewer::RequireUser;
@@ -14,23 +15,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use std::sync::Arc;
 
+/// The actions and the resource are made here, above `RequireUser`'s `Suspense`, so a server
+/// render fetches the notifications once (see `DashboardPage`).
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
-    view! {
-        <Title text="Notifications" />
-        <RequireUser children=Arc::new(|_| view! { <Centre /> }.into_any()) />
-    }
-}
-
-/// The read and dismiss actions, shared by every item of the page.
-#[derive(Clone, Copy)]
-struct Actions {
-    mark: ServerAction<MarkNotificationRead>,
-    dismiss: ServerAction<DismissNotification>,
-}
-
-#[component]
-fn Centre() -> impl IntoView {
     let live = use_live_events();
     let query = use_query_map();
     let page =
@@ -52,6 +40,25 @@ fn Centre() -> impl IntoView {
         move |_, _, _| live.refresh_unread(),
         false,
     );
+    view! {
+        <Title text="Notifications" />
+        <RequireUser children=Arc::new(move |_| view! { <Centre actions mark_all list /> }.into_any()) />
+    }
+}
+
+/// The read and dismiss actions, shared by every item of the page.
+#[derive(Clone, Copy)]
+struct Actions {
+    mark: ServerAction<MarkNotificationRead>,
+    dismiss: ServerAction<DismissNotification>,
+}
+
+#[component]
+fn Centre(
+    actions: Actions,
+    mark_all: ServerAction<MarkAllNotificationsRead>,
+    list: Resource<Result<NotificationPage, AppError>>,
+) -> impl IntoView {
     view! {
         <section class="container page narrow-page">
             <div class="page-heading notifications-heading">

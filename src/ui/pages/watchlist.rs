@@ -16,33 +16,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use std::sync::Arc;
 
+/// The actions and the resource are made here, above `RequireUser`'s `Suspense`, so a server
+/// render fetches the watchlist once (see `DashboardPage`).
 #[component]
 pub fn WatchlistPage() -> impl IntoView {
-    view! {
-        <Title text="Watchlist" />
-        <RequireUser children=Arc::new(|_| view! { <Watchlist /> }.into_any()) />
-    }
-}
-
-/// The page's actions; each one reloads the list when it completes.
-#[derive(Clone, Copy)]
-struct Actions {
-    add: ServerAction<AddToWatchlist>,
-    remove: ServerAction<RemoveFromWatchlist>,
-    create: ServerAction<CreatePriceAlert>,
-    delete: ServerAction<DeletePriceAlert>,
-}
-
-/// What is typed into the alert form, kept here so a reload of the list does not wipe it.
-#[derive(Clone, Copy)]
-struct AlertDraft {
-    symbol: RwSignal<String>,
-    direction: RwSignal<String>,
-    threshold: RwSignal<String>,
-}
-
-#[component]
-fn Watchlist() -> impl IntoView {
     let live = use_live_events();
     let actions = Actions {
         add: ServerAction::new(),
@@ -79,6 +56,36 @@ fn Watchlist() -> impl IntoView {
         },
         |_| my_watchlist(),
     );
+    view! {
+        <Title text="Watchlist" />
+        <RequireUser children=Arc::new(move |_| view! { <Watchlist actions draft create_error entries /> }.into_any()) />
+    }
+}
+
+/// The page's actions; each one reloads the list when it completes.
+#[derive(Clone, Copy)]
+struct Actions {
+    add: ServerAction<AddToWatchlist>,
+    remove: ServerAction<RemoveFromWatchlist>,
+    create: ServerAction<CreatePriceAlert>,
+    delete: ServerAction<DeletePriceAlert>,
+}
+
+/// What is typed into the alert form, kept here so a reload of the list does not wipe it.
+#[derive(Clone, Copy)]
+struct AlertDraft {
+    symbol: RwSignal<String>,
+    direction: RwSignal<String>,
+    threshold: RwSignal<String>,
+}
+
+#[component]
+fn Watchlist(
+    actions: Actions,
+    draft: AlertDraft,
+    create_error: Signal<Option<AppError>>,
+    entries: Resource<Result<Vec<WatchlistEntry>, AppError>>,
+) -> impl IntoView {
     view! {
         <section class="container page">
             <h1>"Watchlist"</h1>
