@@ -7,18 +7,20 @@ use crate::ui::pages::{
     stock::StockPage, watchlist::WatchlistPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="stylesheet" id="leptos" href=stylesheet />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -34,7 +36,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/papertrade.css" />
         <Title formatter=|page: String| if page.is_empty() { "Papertrade".to_owned() } else { format!("{page} · Papertrade") } />
         <Meta name="description" content="Practise investing with $10,000 of virtual cash: a free, open-source stock-market simulator with a coach that explains what your trades mean." />
         <Meta name="color-scheme" content="light dark" />

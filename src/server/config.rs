@@ -196,11 +196,13 @@ impl Config {
         SocketAddr::new(self.host, self.port)
     }
 
-    /// The options Leptos needs to render pages and find the compiled assets.
-    pub fn leptos_options(&self) -> LeptosOptions {
+    /// The options Leptos needs to render pages and link the compiled assets, which pages find
+    /// under `pkg_path` (see `server::http::assets`).
+    pub fn leptos_options(&self, pkg_path: &str) -> LeptosOptions {
         LeptosOptions::builder()
             .output_name(env!("CARGO_PKG_NAME"))
             .site_root(self.site_root.as_str())
+            .site_pkg_dir(pkg_path)
             .site_addr(self.socket_addr())
             .build()
     }

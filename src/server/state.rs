@@ -19,6 +19,8 @@ const PASSWORD_HASHING_CONCURRENCY: usize = 2;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// The digest of the compiled files in the pages' addresses for them (`/pkg/<version>/…`).
+    pub assets_version: String,
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub passwords: Passwords,
@@ -34,8 +36,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config, pool: PgPool) -> AppState {
+        let assets_version = super::http::assets::version_of(&config.site_root);
         AppState {
-            leptos_options: config.leptos_options(),
+            leptos_options: config.leptos_options(&super::http::assets::pkg_path(&assets_version)),
+            assets_version,
             pool,
             passwords: Passwords::new(PASSWORD_HASHING_CONCURRENCY),
             rate_limits: RateLimits::new(&config),

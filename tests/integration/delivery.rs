@@ -51,9 +51,31 @@ async fn compiled_files_are_served_precompressed_and_revalidated() {
     let again = get("br").header(IF_MODIFIED_SINCE, modified).send().await.unwrap();
     assert_eq!(again.status(), 304, "an unchanged file is not sent again");
 
-    assert_eq!(get("br").send().await.unwrap().status(), 200);
     let missing = app.get("/pkg/nothing.wasm").await;
     assert_eq!(missing.status(), 404);
+}
+
+#[tokio::test]
+async fn pages_link_the_files_under_the_builds_version_which_may_be_cached_for_a_year() {
+    let root = site_root();
+    let version = papertrade::server::http::assets::version_of(root.to_str().unwrap());
+    let app = TestApp::spawn_with(&[("LEPTOS_SITE_ROOT", root.to_str().unwrap())]).await;
+
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(html.contains(&format!(r#"href="/pkg/{version}/papertrade.css""#)), "{html}");
+    let versioned = app.get(&format!("/pkg/{version}/app.css")).await;
+    assert_eq!(versioned.status(), 200);
+    assert_eq!(versioned.headers()[CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(versioned.text().await.unwrap(), CSS);
+
+    // An address from another build (a page served by an instance still on it): the file is
+    // sent, but must not be kept as if it were that build's.
+    let other_build = app.get("/pkg/0123456789abcdef/app.css").await;
+    assert_eq!(other_build.status(), 200);
+    assert_eq!(other_build.headers()[CACHE_CONTROL], "no-cache");
+    let missing = app.get(&format!("/pkg/{version}/nothing.wasm")).await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.headers()[CACHE_CONTROL], "no-cache", "a 404 is never cached for a year");
 }
 
 #[tokio::test]
