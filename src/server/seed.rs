@@ -195,7 +195,8 @@ pub async fn seed(pool: &PgPool, passwords: &Passwords, starting_cash: Money) ->
         snapshots::insert(&mut tx, account.portfolio_id, SnapshotKind::Open, starting_cash, starting_cash, opened_at)
             .await?;
         for (trade, entry) in account.trades.iter().zip(&ledger.entries) {
-            trades::insert(
+            // A fresh key each: the row is always written.
+            trades::insert_once(
                 &mut tx,
                 &trades::NewTrade {
                     portfolio_id: account.portfolio_id,

@@ -10,6 +10,7 @@ use crate::api::AppError;
 use crate::domain::coach::CoachSettings;
 use crate::domain::order::{fill, OrderRejection};
 use crate::domain::portfolio::Position;
+use crate::domain::quote::Quote;
 use crate::domain::{Money, Shares, Side, Symbol};
 use crate::server::market::{Market, MarketError};
 use crate::server::metrics::Metrics;
@@ -17,7 +18,7 @@ use crate::server::notify;
 use crate::server::portfolio::history;
 use crate::server::repo::trades::TradeRow;
 use crate::server::repo::{holdings, portfolios, trades};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -42,17 +43,22 @@ pub async fn place_order(
         metrics.order_rejected(&rejection);
         rejected(rejection)
     };
-    if let Some(receipt) = earlier_execution(pool, user_id, ticket).await? {
-        return Ok(receipt);
-    }
     let now = Utc::now();
-    if !market.hours.is_open(now) {
-        return Err(reject(OrderRejection::MarketClosed { next_open: market.hours.next_open(now) }));
-    }
-    let quote = market.quote(&ticket.symbol, now).await.map_err(|error| match error {
-        MarketError::UnknownSymbol(symbol) => reject(OrderRejection::UnknownSymbol(symbol.to_string())),
-        MarketError::Unavailable(_) => AppError::Unavailable,
-    })?;
+    let quote = match price_now(market, &ticket.symbol, now).await {
+        Ok(quote) => quote,
+        Err(no_price) => {
+            // A retry of an order that already executed gets its receipt even when nothing can
+            // be priced now (the market has closed since, or quotes are down). When a price is
+            // there, the transaction below finds the retry under the portfolio's lock.
+            if let Some(receipt) = earlier_execution(pool, user_id, ticket).await? {
+                return Ok(receipt);
+            }
+            return Err(match no_price {
+                NoPrice::Rejected(rejection) => reject(rejection),
+                NoPrice::Unavailable => AppError::Unavailable,
+            });
+        }
+    };
 
     let mut tx = pool.begin().await?;
     let mut portfolio = portfolios::lock_active(&mut tx, user_id).await?.ok_or_else(|| {
@@ -60,14 +66,21 @@ pub async fn place_order(
         AppError::Conflict("your portfolio was just reset; reload the page and try again".into())
     })?;
     let (portfolio_id, cash) = (portfolio.id, portfolio.cash);
-    // Checked again under the lock: a concurrent retry with the same key may have just executed.
-    if let Some(row) = trades::by_idempotency_key(&mut tx, portfolio_id, ticket.idempotency_key).await? {
-        return replay(row, ticket);
-    }
     let mut held = holdings::lock_all(&mut tx, portfolio_id).await?;
     let index = held.iter().position(|(symbol, ..)| symbol == ticket.symbol.as_str());
     let position = index.map(|i| Position { shares: held[i].1, average_price: held[i].2 });
-    let fill = fill(&ticket.symbol, cash, position, ticket.side, ticket.quantity, quote.price).map_err(reject)?;
+    let fill = match fill(&ticket.symbol, cash, position, ticket.side, ticket.quantity, quote.price) {
+        Ok(fill) => fill,
+        Err(rejection) => {
+            // A retry is judged against the portfolio its first execution changed (the shares
+            // it sold are gone): before refusing, look for that execution.
+            drop(tx);
+            return match earlier_execution(pool, user_id, ticket).await? {
+                Some(receipt) => Ok(receipt),
+                None => Err(reject(rejection)),
+            };
+        }
+    };
     // The holdings as this order leaves them, for the value snapshot.
     match (index, &fill.position_after) {
         (Some(i), Some(after)) => held[i] = (ticket.symbol.to_string(), after.shares, after.average_price),
@@ -75,8 +88,6 @@ pub async fn place_order(
         (None, Some(after)) => held.push((ticket.symbol.to_string(), after.shares, after.average_price)),
         (None, None) => {}
     }
-    portfolios::set_cash(&mut tx, portfolio_id, fill.cash_after).await?;
-    holdings::save(&mut tx, portfolio_id, &ticket.symbol, fill.position_after.as_ref()).await?;
     let trade = trades::NewTrade {
         portfolio_id,
         symbol: &ticket.symbol,
@@ -89,7 +100,16 @@ pub async fn place_order(
         idempotency_key: ticket.idempotency_key,
         executed_at: now,
     };
-    let trade_id = trades::insert(&mut tx, &trade).await?;
+    // The ledger row first: its idempotency key is unique per portfolio, so a retry of an order
+    // that executed stops here, under the portfolio's lock, and gets the first receipt.
+    let Some(trade_id) = trades::insert_once(&mut tx, &trade).await? else {
+        drop(tx);
+        return earlier_execution(pool, user_id, ticket)
+            .await?
+            .ok_or_else(|| AppError::Conflict("this order is being placed already; reload the page".into()));
+    };
+    portfolios::set_cash(&mut tx, portfolio_id, fill.cash_after).await?;
+    holdings::save(&mut tx, portfolio_id, &ticket.symbol, fill.position_after.as_ref()).await?;
     history::record_trade(&mut tx, market, portfolio_id, fill.cash_after, held.clone(), now).await?;
     let event = TradeEvent {
         trade_id,
@@ -120,6 +140,24 @@ pub async fn place_order(
     })
 }
 
+/// Why an order cannot be priced now.
+enum NoPrice {
+    Rejected(OrderRejection),
+    Unavailable,
+}
+
+/// The price an order would execute at now, if the market is open and knows the symbol.
+async fn price_now(market: &Market, symbol: &Symbol, now: DateTime<Utc>) -> Result<Quote, NoPrice> {
+    if !market.hours.is_open(now) {
+        return Err(NoPrice::Rejected(OrderRejection::MarketClosed { next_open: market.hours.next_open(now) }));
+    }
+    market.quote(symbol, now).await.map_err(|error| match error {
+        MarketError::UnknownSymbol(symbol) => NoPrice::Rejected(OrderRejection::UnknownSymbol(symbol.to_string())),
+        MarketError::Unavailable(_) => NoPrice::Unavailable,
+    })
+}
+
+/// The receipt of the order `ticket`'s idempotency key already made, if any.
 async fn earlier_execution(
     pool: &PgPool,
     user_id: Uuid,

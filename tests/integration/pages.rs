@@ -14,8 +14,12 @@ async fn the_landing_page_is_server_rendered_with_live_figures() {
     assert!(html.contains("<title>Papertrade</title>"), "title is set");
     assert!(html.contains(r#"data-testid="platform-figures""#), "figures are rendered on the server");
     assert!(html.contains("$30,000.00"), "three seeded portfolios of $10,000");
-    assert!(html.contains("/pkg/none/papertrade.js"), "the hydration script is linked under the build's version");
-    assert!(html.contains(r#"href="/pkg/none/papertrade.css""#), "so is the stylesheet");
+    let version = &app.state.assets_version;
+    assert!(
+        html.contains(&format!("/pkg/{version}/papertrade.js")),
+        "the hydration script is linked under the build's version"
+    );
+    assert!(html.contains(&format!(r#"href="/pkg/{version}/papertrade.css""#)), "so is the stylesheet");
 }
 
 #[tokio::test]

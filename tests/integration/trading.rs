@@ -135,6 +135,31 @@ async fn a_retried_order_executes_once_and_returns_the_first_result() {
 }
 
 #[tokio::test]
+async fn a_retried_sell_of_every_share_returns_its_receipt_not_a_rejection() {
+    let app = TestApp::spawn_with_fixed_price("50.00").await;
+    let client = learner(&app, "seller").await;
+    executed(order(&app, &client, "KO", "buy", "2").await).await;
+    let key = Uuid::new_v4().to_string();
+
+    let first = executed(order_with_key(&app, &client, "KO", "sell", "2", &key).await).await;
+    // Judged afresh, this sell would be refused: no KO shares are left.
+    let again = executed(order_with_key(&app, &client, "KO", "sell", "2", &key).await).await;
+    assert_eq!((again.trade_id, again.replayed), (first.trade_id, true));
+
+    // The same key sent many times at once still executes once.
+    let key = Uuid::new_v4().to_string();
+    let retries = (0..8).map(|_| order_with_key(&app, &client, "KO", "buy", "1", &key));
+    let receipts = futures_util::future::join_all(retries).await;
+    let mut trade_ids = std::collections::HashSet::new();
+    for response in receipts {
+        trade_ids.insert(executed(response).await.trade_id);
+    }
+    assert_eq!(trade_ids.len(), 1, "one execution, eight receipts of it");
+    let value = portfolio(&app, &client).await;
+    assert_eq!(value.cash.to_string(), "9950.00", "10,000 − 100 + 100 − 50");
+}
+
+#[tokio::test]
 async fn learners_only_ever_see_and_change_their_own_portfolio() {
     let app = TestApp::spawn_with_fixed_price("10.00").await;
     let alice = learner(&app, "alice").await;

@@ -46,6 +46,10 @@ pub fn version_of(site_root: &str) -> String {
     digest.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect()
 }
 
+fn is_version(segment: &str) -> bool {
+    segment == "none" || (segment.len() == 16 && segment.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// The address path the pages use for the compiled files of `version`: `pkg/<version>`.
 pub fn pkg_path(version: &str) -> String {
     format!("{PKG_DIR}/{version}")
@@ -62,6 +66,8 @@ async fn serve(files: ServeDir, version: Arc<str>, mut request: Request) -> Resp
     let path = request.uri().path().strip_prefix("/pkg/").unwrap_or_default().to_owned();
     let (versioned, file) = match path.split_once('/') {
         Some((prefix, file)) if prefix == &*version => (true, file),
+        // Another build's address: this build's file, to be checked again next time.
+        Some((prefix, file)) if is_version(prefix) => (false, file),
         _ => (false, path.as_str()),
     };
     let Ok(uri) = Uri::try_from(format!("/{file}")) else { return axum::http::StatusCode::NOT_FOUND.into_response() };

@@ -8,6 +8,7 @@ mod health;
 mod ledger_csv;
 mod limits;
 mod metrics;
+mod not_found;
 mod oauth_routes;
 pub mod origin;
 mod plain_page;
@@ -48,10 +49,7 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            security_headers::provide_nonce,
-            shell,
-        ))
+        .fallback(not_found::files_or_page)
         .layer(sessions)
         // Outside the session layers, whose failures are bare 500s.
         .layer(axum::middleware::from_fn(failures::explain_bare_errors))

@@ -19,11 +19,14 @@ pub struct NewTrade<'a> {
 }
 
 #[tracing::instrument(skip_all, fields(portfolio_id = %trade.portfolio_id))]
-pub async fn insert(conn: &mut PgConnection, trade: &NewTrade<'_>) -> Result<Uuid, sqlx::Error> {
+/// Writes the ledger row and returns its id, or `None` when the portfolio already has a trade
+/// with this idempotency key.
+pub async fn insert_once(conn: &mut PgConnection, trade: &NewTrade<'_>) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO trades (portfolio_id, symbol, side, quantity, price, amount, realized_pnl, cash_after,
                              idempotency_key, executed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT ON CONSTRAINT trades_portfolio_id_idempotency_key_key DO NOTHING
          RETURNING id",
     )
     .bind(trade.portfolio_id)
@@ -36,7 +39,7 @@ pub async fn insert(conn: &mut PgConnection, trade: &NewTrade<'_>) -> Result<Uui
     .bind(trade.cash_after.amount())
     .bind(trade.idempotency_key)
     .bind(trade.executed_at)
-    .fetch_one(conn)
+    .fetch_optional(conn)
     .await
 }
 
@@ -78,21 +81,6 @@ pub async fn by_user_and_idempotency_key(
          WHERE p.user_id = $1 AND p.archived_at IS NULL",
     )
     .bind(user_id)
-    .bind(key)
-    .fetch_optional(conn)
-    .await
-}
-
-pub async fn by_idempotency_key(
-    conn: &mut PgConnection,
-    portfolio_id: Uuid,
-    key: Uuid,
-) -> Result<Option<TradeRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at
-         FROM trades WHERE portfolio_id = $1 AND idempotency_key = $2",
-    )
-    .bind(portfolio_id)
     .bind(key)
     .fetch_optional(conn)
     .await

@@ -5,6 +5,10 @@ use leptos_meta::Title;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
     view! {
         <Title text="Page not found" />
         <section class="container narrow error-page">
