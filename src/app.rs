@@ -22,9 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="stylesheet" id="leptos" href=stylesheet />
                 <AutoReload options=options.clone() />
-                // Hydrate when the browser is idle, fetching the WASM at low priority: the
-                // server's HTML is the page a phone paints first (Lighthouse LCP, BENCHMARKS.md).
-                <HydrationScripts options defer=true />
+                <HydrationScripts options />
                 <MetaTags />
             </head>
             <body>

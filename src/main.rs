@@ -1,10 +1,6 @@
 //! The server binary: see `papertrade --help`.
 
 #[cfg(feature = "ssr")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-#[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     papertrade::server::cli::run().await
