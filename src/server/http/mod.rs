@@ -40,7 +40,6 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::scrape))
         .route("/history.csv", get(ledger_csv::download))
-        .route(crate::api::live::EVENTS_PATH, get(events::stream))
         .route("/auth/logout", post(auth_routes::logout))
         .route("/auth/refresh", post(auth_routes::refresh))
         .route("/auth/{provider}", get(oauth_routes::start))
@@ -49,6 +48,11 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
+        // Pages, JSON and CSV compressed as they are sent (brotli at quality 4, or gzip). Only the
+        // routes above: the event stream below is never compressed, and leaving it out of the
+        // layer saves each open stream the compressor's 5.8 KB body state.
+        .route_layer(CompressionLayer::new())
+        .route(crate::api::live::EVENTS_PATH, get(events::stream))
         .fallback(not_found::files_or_page)
         .layer(sessions)
         // Outside the session layers, whose failures are bare 500s.
@@ -64,9 +68,7 @@ pub fn router(state: AppState) -> Router {
         // Outermost of these, so refused requests (413, 408, 429) are measured too.
         .layer(from_fn_with_state(state.clone(), metrics::track_requests))
         .with_state(state.clone());
-    // Pages, JSON and CSV compressed as they are sent (brotli at quality 4, or gzip); event streams
-    // and the already-compressed files under /pkg are left alone.
-    request_id::layer(app).layer(from_fn_with_state(state, security_headers::add)).layer(CompressionLayer::new())
+    request_id::layer(app).layer(from_fn_with_state(state, security_headers::add))
 }
 
 /// Once shutdown starts, requests still running after this long are dropped, so a stopping
