@@ -1,7 +1,8 @@
 //! The buy/sell transaction. One PostgreSQL transaction per order: lock the portfolio row, then
-//! the holding row (always in that order), apply the pure order rules, write cash, holding and
-//! ledger row, commit. The `CHECK` constraints (cash ≥ 0, shares > 0) are the backstop.
-//! An idempotency key makes a retried order return the first execution instead of a second one.
+//! its holding rows (always in that order), apply the pure order rules, write ledger row, cash,
+//! holding, value snapshot and event, commit (docs/ORDERS.md, step by step). The `CHECK`
+//! constraints (cash ≥ 0, shares > 0) are the backstop. An idempotency key makes a retried order
+//! return the first execution instead of a second one.
 //! Executions and rejections (by reason) are counted in the instance's metrics; replays are not.
 
 use crate::api::live::TradeEvent;
