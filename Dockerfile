@@ -3,7 +3,8 @@
 
 FROM rust:1.95-bookworm AS builder
 WORKDIR /app
-RUN rustup target add wasm32-unknown-unknown
+RUN rustup target add wasm32-unknown-unknown \
+ && apt-get update && apt-get install -y --no-install-recommends brotli && rm -rf /var/lib/apt/lists/*
 # Pinned build tools (the same pins as scripts/setup.sh); cached unless these lines change.
 RUN cargo install cargo-leptos --version 0.3.10 --locked --features no_downloads \
  && cargo install wasm-opt --locked
@@ -13,7 +14,8 @@ RUN version="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |
  && cargo install wasm-bindgen-cli --version "=$version"
 COPY . .
 # Migrations are embedded with sqlx::migrate!; no query macros, so no database is needed here.
-RUN cargo leptos build --release
+# Then the brotli and gzip copies of the WASM, JS and CSS that the server sends precompressed.
+RUN cargo leptos build --release && scripts/precompress.sh target/site
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
