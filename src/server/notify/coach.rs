@@ -54,41 +54,34 @@ pub async fn after_trade(
     stored: StoredPortfolio,
     now: DateTime<Utc>,
 ) {
-    if let Err(error) = evaluate_after_trade(pool, market, settings, user_id, stored, now).await {
+    let evaluated: Result<(), AppError> = async {
+        let mut conn = pool.acquire().await?;
+        let since = market.hours.change_since(now);
+        let (trades_total, trades_today, last_trade_at) = trades::activity(&mut conn, stored.id, since).await?;
+        let marks = coach_marks::of_user(&mut *conn, user_id).await?;
+        drop(conn);
+        let mut prices = PriceBook::new(market, now);
+        let facts = PortfolioFacts {
+            cash: stored.cash,
+            starting_cash: stored.starting_cash,
+            holdings: prices.facts(stored.holdings).await,
+            opened_at: stored.opened_at,
+            last_trade_at,
+            trades_total,
+            trades_today,
+        };
+        let advice = coach::advise(Occasion::Traded, &facts, &marks, settings, now);
+        if !advice.is_empty() {
+            let mut tx = pool.begin().await?;
+            deliver(&mut tx, user_id, &advice, now).await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(error) = evaluated {
         tracing::warn!(?error, %user_id, "the coach could not evaluate a trade");
     }
-}
-
-async fn evaluate_after_trade(
-    pool: &PgPool,
-    market: &Market,
-    settings: &CoachSettings,
-    user_id: Uuid,
-    stored: StoredPortfolio,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let mut conn = pool.acquire().await?;
-    let since = market.hours.change_since(now);
-    let (trades_total, trades_today, last_trade_at) = trades::activity(&mut conn, stored.id, since).await?;
-    let marks = coach_marks::of_user(&mut *conn, user_id).await?;
-    drop(conn);
-    let mut prices = PriceBook::new(market, now);
-    let facts = PortfolioFacts {
-        cash: stored.cash,
-        starting_cash: stored.starting_cash,
-        holdings: prices.facts(stored.holdings).await,
-        opened_at: stored.opened_at,
-        last_trade_at,
-        trades_total,
-        trades_today,
-    };
-    let advice = coach::advise(Occasion::Traded, &facts, &marks, settings, now);
-    if !advice.is_empty() {
-        let mut tx = pool.begin().await?;
-        deliver(&mut tx, user_id, &advice, now).await?;
-        tx.commit().await?;
-    }
-    Ok(())
 }
 
 /// One scheduled pass over every active portfolio; returns how many notifications it wrote.

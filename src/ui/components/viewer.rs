@@ -73,6 +73,10 @@ fn initial(username: &str) -> String {
 }
 
 /// Renders `children` for a signed-in user; sends anyone else to log in, then back here.
+///
+/// `children` runs again each time the closure inside the `Suspense` re-runs (as resources
+/// resolve, up to three times in a server render), so a page makes its resources *above*
+/// `RequireUser` and hands them in; made inside `children`, each would be fetched again per run.
 #[component]
 pub fn RequireUser(children: Arc<dyn Fn(Viewer) -> AnyView + Send + Sync>) -> impl IntoView {
     let viewer = use_viewer();
