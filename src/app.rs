@@ -1,6 +1,7 @@
 //! The HTML shell, the root component and the route table — nothing else.
 
 use crate::ui::components::app_frame::AppFrame;
+use crate::ui::components::hydrate_after_paint::HydrateAfterPaint;
 use crate::ui::pages::{
     account::AccountPage, dashboard::DashboardPage, history::HistoryPage, landing::LandingPage, login::LoginPage,
     markets::MarketsPage, not_found::NotFoundPage, notifications::NotificationsPage, signup::SignupPage,
@@ -22,7 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="stylesheet" id="leptos" href=stylesheet />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrateAfterPaint pkg_path=options.site_pkg_dir.to_string() output_name=options.output_name.to_string() />
                 <MetaTags />
             </head>
             <body>
@@ -45,17 +46,19 @@ pub fn App() -> impl IntoView {
         <Router>
             <AppFrame>
                 <Routes fallback=NotFoundPage>
-                    // In order: the live figures are part of the HTML, so the page is complete without JS.
+                    // Every page streams in order: the browser's first paint is the page as it
+                    // will stay, not loading placeholders that the content then pushes down (a
+                    // layout shift), and the page is complete without JS.
                     <Route path=path!("/") view=LandingPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/signup") view=SignupPage />
-                    <Route path=path!("/dashboard") view=DashboardPage />
-                    <Route path=path!("/history") view=HistoryPage />
-                    <Route path=path!("/account") view=AccountPage />
-                    <Route path=path!("/markets") view=MarketsPage />
-                    <Route path=path!("/stocks/:symbol") view=StockPage />
-                    <Route path=path!("/watchlist") view=WatchlistPage />
-                    <Route path=path!("/notifications") view=NotificationsPage />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/signup") view=SignupPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/history") view=HistoryPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/markets") view=MarketsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/stocks/:symbol") view=StockPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/watchlist") view=WatchlistPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::InOrder />
                 </Routes>
             </AppFrame>
         </Router>

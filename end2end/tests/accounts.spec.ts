@@ -1,4 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
+import { waitForHydration } from "./support";
 
 /** A unique address per test, so tests never share an account. */
 function uniqueUser(prefix: string) {
@@ -7,11 +8,6 @@ function uniqueUser(prefix: string) {
 }
 
 const PASSWORD = "a long practice passphrase";
-
-async function waitForHydration(page: Page) {
-  await page.waitForFunction(() => performance.getEntriesByType("resource").some((r) => r.name.endsWith(".wasm")));
-  await page.waitForLoadState("networkidle");
-}
 
 async function openAccountMenu(page: Page, isMobile: boolean) {
   if (isMobile) await page.getByRole("button", { name: "Menu" }).click();

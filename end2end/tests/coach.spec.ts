@@ -1,9 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
-
-async function waitForHydration(page: Page) {
-  await page.waitForFunction(() => performance.getEntriesByType("resource").some((r) => r.name.endsWith(".wasm")));
-  await page.waitForLoadState("networkidle");
-}
+import { waitForHydration } from "./support";
 
 /** A new guest per test, so tests never share an account. */
 async function signInAsGuest(page: Page) {

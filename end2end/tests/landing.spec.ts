@@ -1,5 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { waitForHydration } from "./support";
 
 /** Collects console errors and failed requests so a test can assert the page loaded cleanly. */
 function watchForErrors(page: Page): string[] {
@@ -12,12 +13,6 @@ function watchForErrors(page: Page): string[] {
     if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
   });
   return errors;
-}
-
-/** Resolves once the WASM bundle has hydrated the page. */
-async function waitForHydration(page: Page) {
-  await page.waitForFunction(() => performance.getEntriesByType("resource").some((r) => r.name.endsWith(".wasm")));
-  await page.waitForLoadState("networkidle");
 }
 
 test.describe("without JavaScript", () => {

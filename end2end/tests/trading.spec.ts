@@ -1,10 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import { readFile } from "node:fs/promises";
-
-async function waitForHydration(page: Page) {
-  await page.waitForFunction(() => performance.getEntriesByType("resource").some((r) => r.name.endsWith(".wasm")));
-  await page.waitForLoadState("networkidle");
-}
+import { waitForHydration } from "./support";
 
 test("find a stock, preview and buy, see the dashboard change, then sell", async ({ page }, testInfo) => {
   await page.goto("/login");

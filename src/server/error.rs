@@ -74,11 +74,17 @@ pub fn retry_after_secs(error: &AppError) -> Option<u64> {
 
 /// Sets the response status of the running server function to the error's status; use as
 /// `.map_err(respond)` on the way out.
+///
+/// Called while a page renders, the response is the page's: a page that redirects (a signed-out
+/// visitor sent to log in) keeps its redirect, whichever of the two comes first.
 pub fn respond(error: AppError) -> AppError {
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-        if let Some(secs) = retry_after_secs(&error) {
-            response.insert_header(header::RETRY_AFTER, HeaderValue::from(secs));
+        let mut parts = response.0.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !parts.headers.contains_key(header::LOCATION) {
+            parts.status = Some(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+            if let Some(secs) = retry_after_secs(&error) {
+                parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
         }
     }
     error
@@ -104,6 +110,28 @@ mod tests {
         for code in ["23505", "40001", "42P01", "57014"] {
             assert!(!is_unavailable(code), "{code}");
         }
+    }
+
+    #[test]
+    fn a_failing_server_function_sets_the_status_but_never_replaces_a_redirect() {
+        use leptos::prelude::{provide_context, Owner};
+        use leptos_axum::ResponseOptions;
+        let status_after = |redirected: bool| {
+            let owner = Owner::new();
+            owner.with(|| {
+                let response = ResponseOptions::default();
+                provide_context(response.clone());
+                if redirected {
+                    response.set_status(StatusCode::FOUND);
+                    response.insert_header(header::LOCATION, HeaderValue::from_static("/login?next=/dashboard"));
+                }
+                respond(AppError::Unauthorized);
+                let status = response.0.read().unwrap().status;
+                status
+            })
+        };
+        assert_eq!(status_after(false), Some(StatusCode::UNAUTHORIZED));
+        assert_eq!(status_after(true), Some(StatusCode::FOUND));
     }
 
     #[tokio::test]

@@ -1,4 +1,5 @@
-use crate::harness::{seed, TestApp};
+use crate::harness::{browser, seed, TestApp};
+use crate::trading::{learner, order};
 
 #[tokio::test]
 async fn the_landing_page_is_server_rendered_with_live_figures() {
@@ -44,4 +45,38 @@ async fn an_unknown_address_gets_a_styled_404_page() {
     let html = response.text().await.unwrap();
     assert!(html.contains("This page is not on the market"));
     assert!(html.contains("Page not found · Papertrade"));
+}
+
+#[tokio::test]
+async fn a_signed_out_visitor_to_a_private_page_is_redirected_to_log_in() {
+    let app = TestApp::spawn().await;
+
+    for page in ["/dashboard", "/history", "/notifications", "/watchlist", "/account"] {
+        let response =
+            browser().get(format!("{}{page}", app.address)).header("accept", "text/html").send().await.unwrap();
+
+        // The page's data server functions fail with 401 while it renders; the redirect stands.
+        assert_eq!(response.status(), 302, "{page}");
+        assert_eq!(response.headers()["location"], format!("/login?next={page}"), "{page}");
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_arrives_complete_without_loading_placeholders() {
+    let app = TestApp::spawn_with_fixed_price("50.00").await;
+    let client = learner(&app, "ada").await;
+    assert!(order(&app, &client, "AAPL", "buy", "3").await.status().is_success());
+
+    let response = client.get(format!("{}/dashboard", app.address)).header("accept", "text/html").send().await.unwrap();
+
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    // Streamed in order: the figures are in the HTML where they stand, not swapped in later.
+    assert!(html.contains(r#"data-testid="portfolio-summary""#), "{html}");
+    assert!(html.contains("$9,850.00"), "the cash after buying 3 at $50.00");
+    assert!(!html.contains("Loading"), "no placeholder was sent: {html}");
+    assert!(!html.contains("<template"), "no out-of-order chunk: {html}");
+    let head = html.split("</head>").next().unwrap();
+    assert!(head.contains("data-hydrated"), "the hydration loader is in the head");
+    assert!(!head.contains(r#"rel="preload""#) && !head.contains("modulepreload"), "no WASM preload: {head}");
 }

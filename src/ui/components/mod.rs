@@ -5,6 +5,7 @@ pub mod change;
 pub mod data_table;
 pub mod donut;
 pub mod form;
+pub mod hydrate_after_paint;
 pub mod line_chart;
 pub mod live;
 pub mod logo;
