@@ -4,9 +4,10 @@
 //! a hidden tab, which paints no frames. It then hydrates and marks `<html data-hydrated>` (what
 //! the Playwright tests wait for).
 //!
-//! Why: on a phone's slow network the 430 KB of WASM took the bandwidth the page's first paint
-//! needed; Lighthouse's simulated Largest Contentful Paint was 3.2 s with the preloads, under 1 s
-//! without them (docs/BENCHMARKS.md, "Lighthouse").
+//! Why: a preloaded WASM is downloaded before the first paint, so on a phone's slow network the
+//! 430 KB of it stand between the visitor and the server's finished HTML. Lighthouse's simulated
+//! Largest Contentful Paint was 3.2 s with the preloads and is under 1 s without them
+//! (docs/BENCHMARKS.md, "Lighthouse").
 
 use leptos::prelude::*;
 
