@@ -42,7 +42,7 @@ pub async fn drop_everything(pool: &PgPool) -> Result<(), sqlx::Error> {
     )
     .fetch_all(pool)
     .await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     for schema in schemas {
         let quoted = schema.replace('"', "\"\"");
         sqlx::query(&format!("DROP SCHEMA \"{quoted}\" CASCADE")).execute(&mut *tx).await?;
@@ -62,12 +62,26 @@ pub fn looks_like_development(options: &PgConnectOptions) -> bool {
     local_host || ["dev", "test", "local"].iter().any(|word| name.contains(word))
 }
 
+/// Starts a transaction on a pooled connection; use it instead of `pool.begin()`.
+///
+/// sqlx's own `begin` (0.8.6, and 0.9.0 alike) is not cancellation-safe: dropped while BEGIN is
+/// in flight — a client hung up, a request passed its deadline — it returns the connection to the
+/// pool inside a transaction sqlx does not know of. The next request on that connection then
+/// fails ("SET TRANSACTION ISOLATION LEVEL must be called before any query", a 500 seen under
+/// `make bench`) or leaves its writes uncommitted until someone else's COMMIT. Here the BEGIN runs
+/// to its end in a task of its own: a caller that has gone leaves a `Transaction` behind, whose
+/// drop rolls it back before the connection is reused.
+pub async fn begin(pool: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin().await }).await.unwrap_or(Err(sqlx::Error::WorkerCrashed))
+}
+
 /// A read-only transaction that sees one consistent snapshot of the database, for reads that
 /// span several statements.
 pub async fn begin_read_only_snapshot(
     pool: &PgPool,
 ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin(pool).await?;
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
     Ok(tx)
 }
@@ -80,7 +94,7 @@ pub async fn exclusively<T>(
     key: i64,
     job: impl std::future::Future<Output = T>,
 ) -> Result<Option<T>, sqlx::Error> {
-    let mut guard = pool.begin().await?;
+    let mut guard = begin(pool).await?;
     let acquired: bool =
         sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)").bind(key).fetch_one(&mut *guard).await?;
     if !acquired {

@@ -154,7 +154,7 @@ fn accounts() -> [Account; 3] {
 /// Writes the sample data unless it is already there.
 #[tracing::instrument(skip_all)]
 pub async fn seed(pool: &PgPool, passwords: &Passwords, starting_cash: Money) -> anyhow::Result<SeedOutcome> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     // Serialize concurrent seeders: the second waits, then sees the data and stops.
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('papertrade-seed'))").execute(&mut *tx).await?;
     if users::exists(&mut tx, DEMO_USER_ID).await? {

@@ -61,7 +61,7 @@ pub async fn place_order(
         }
     };
 
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let mut portfolio = portfolios::lock_active(&mut tx, user_id).await?.ok_or_else(|| {
         // Either there never was one, or a reset archived it while this order waited.
         AppError::Conflict("your portfolio was just reset; reload the page and try again".into())

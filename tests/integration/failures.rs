@@ -3,6 +3,7 @@
 //! database text. The server recovers by itself, and the ledger's money invariants still hold.
 
 use crate::harness::{browser, TestApp};
+use futures_util::FutureExt;
 use papertrade::api::AppError;
 use sqlx::{Connection, PgConnection};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -259,4 +260,49 @@ async fn the_ledger_invariants_hold_for_the_sample_data_and_catch_a_broken_balan
     let violations: Vec<String> = ledger_violations(&app).await.into_iter().map(|(what, _, _)| what).collect();
     assert!(violations.contains(&"cash_balance is not starting_cash - buys + sells".to_owned()), "{violations:?}");
     assert!(violations.contains(&"cash_after chain is broken".to_owned()), "{violations:?}");
+}
+
+/// The transactions on the pool's one connection that are open while nobody uses it.
+async fn idle_in_transaction(app: &TestApp) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity
+         WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_transaction_whose_caller_hangs_up_during_begin_leaves_no_open_transaction_behind() {
+    let app = TestApp::spawn().await;
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(app.pool.connect_options().as_ref().clone())
+        .await
+        .unwrap();
+    sqlx::query("SELECT 1").execute(&pool).await.unwrap();
+
+    for polls in [1, 2, 3, 4, 5, 6].repeat(3) {
+        // Polled until BEGIN is sent (the first poll checks the pooled connection, the second,
+        // once that answer is in, sends BEGIN), and dropped before its answer is read: a client
+        // that hung up, a request past its deadline.
+        let mut begin = Box::pin(papertrade::server::db::begin(&pool));
+        for _ in 0..polls {
+            if (&mut begin).now_or_never().is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        drop(begin);
+
+        // The next user of the connection (a session lookup, say) gets it outside any
+        // transaction: its statement is committed, not left open.
+        sqlx::query("SELECT 1").execute(&pool).await.unwrap();
+        assert_eq!(idle_in_transaction(&app).await, 0, "after {polls} polls");
+        // And a transaction after it starts afresh.
+        let mut tx = papertrade::server::db::begin(&pool).await.unwrap();
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await.unwrap();
+        tx.rollback().await.unwrap();
+    }
 }

@@ -62,7 +62,7 @@ async fn create(
         provider_id: None,
         avatar_url: None,
     };
-    let mut tx = state.pool.begin().await?;
+    let mut tx = crate::server::db::begin(&state.pool).await?;
     insert_with_portfolio(&mut tx, &user, state.config.starting_cash).await.map_err(taken)?;
     tx.commit().await?;
     Ok(id)

@@ -28,7 +28,7 @@ pub async fn check(pool: &PgPool, market: &Market, now: DateTime<Utc>) -> Result
         // One transaction per alert: the alert fires together with its notification, and each
         // transaction writes events for one user only (see `events::insert`).
         for id in alerts::crossed(pool, symbol.as_str(), quote.price).await? {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::server::db::begin(pool).await?;
             let Some(alert) = alerts::fire(&mut tx, id, quote.price, now).await? else { continue };
             let threshold = Money::from_decimal(alert.threshold);
             let advice = coach::price_alert(symbol.as_str(), &name, alert.direction(), threshold, quote.price);

@@ -72,7 +72,7 @@ pub async fn after_trade(
         };
         let advice = coach::advise(Occasion::Traded, &facts, &marks, settings, now);
         if !advice.is_empty() {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::server::db::begin(pool).await?;
             deliver(&mut tx, user_id, &advice, now).await?;
             tx.commit().await?;
         }
@@ -123,7 +123,7 @@ pub async fn scheduled_round(
                 now,
             );
             if !advice.is_empty() {
-                let mut tx = pool.begin().await?;
+                let mut tx = crate::server::db::begin(pool).await?;
                 written += deliver(&mut tx, portfolio.user_id, &advice, now).await?;
                 tx.commit().await?;
             }

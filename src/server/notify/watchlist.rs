@@ -39,7 +39,7 @@ pub async fn entries(state: &AppState, user_id: Uuid) -> Result<Vec<WatchlistEnt
 }
 
 pub async fn add(pool: &PgPool, user_id: Uuid, symbol: &Symbol) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     add_within_limit(&mut tx, user_id, symbol).await?;
     crate::server::notify::publish_watchlist_change(&mut tx, user_id).await?;
     tx.commit().await?;
@@ -48,7 +48,7 @@ pub async fn add(pool: &PgPool, user_id: Uuid, symbol: &Symbol) -> Result<(), Ap
 
 /// Removes the symbol and its alerts; removing one that is not there is fine.
 pub async fn remove(pool: &PgPool, user_id: Uuid, symbol: &Symbol) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let removed = watchlist::remove(&mut tx, user_id, symbol).await?;
     let alerts_removed = alerts::delete_for_symbol(&mut tx, user_id, symbol).await?;
     if removed || alerts_removed > 0 {
@@ -70,7 +70,7 @@ pub async fn create_alert(
     let quote = state.market.quote(symbol, chrono::Utc::now()).await.map_err(|_| AppError::Unavailable)?;
     alert::check_new(symbol.as_str(), direction, threshold, quote.price)
         .map_err(|e| AppError::field("threshold", e))?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = crate::server::db::begin(&state.pool).await?;
     add_within_limit(&mut tx, user_id, symbol).await?;
     if alerts::pending_count(&mut tx, user_id).await? >= MAX_PENDING_ALERTS {
         return Err(AppError::Conflict(format!(
@@ -84,7 +84,7 @@ pub async fn create_alert(
 }
 
 pub async fn delete_alert(pool: &PgPool, user_id: Uuid, id: Uuid) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     if !alerts::delete(&mut *tx, user_id, id).await? {
         return Err(AppError::NotFound("that alert".into()));
     }

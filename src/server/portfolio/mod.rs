@@ -80,7 +80,7 @@ pub async fn value_of(state: &AppState, user_id: Uuid) -> Result<Option<Portfoli
 /// with the configured starting cash.
 #[tracing::instrument(skip(state))]
 pub async fn reset(state: &AppState, user_id: Uuid) -> Result<(), AppError> {
-    let mut tx = state.pool.begin().await?;
+    let mut tx = crate::server::db::begin(&state.pool).await?;
     let old_id = portfolios::lock_active(&mut tx, user_id)
         .await?
         .ok_or_else(|| AppError::Conflict("your portfolio was just reset; reload the page".into()))?

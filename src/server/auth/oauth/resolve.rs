@@ -28,7 +28,7 @@ pub async fn account_for(
     intent: Intent,
     starting_cash: Money,
 ) -> Result<Uuid, OAuthError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let owner = identities::owner(&mut tx, profile.provider, &profile.provider_id).await?;
     let email = profile.email.as_deref().and_then(|email| Email::parse(email).ok());
     let user_id = match (intent, owner) {
