@@ -220,3 +220,31 @@ async fn one_instance_at_a_time_runs_a_scheduled_job() {
     let third = papertrade::server::db::exclusively(&app.pool, 42, async { "ran" }).await.unwrap();
     assert_eq!(third, Some("ran"), "free again afterwards");
 }
+
+#[tokio::test]
+async fn an_account_deleted_during_the_scheduled_round_is_skipped_and_the_round_goes_on() {
+    let (app, dial) = TestApp::spawn_with_dial("100.00").await;
+    let ada = learner(&app, "ada").await;
+    let bob = learner(&app, "bob").await;
+    executed(order(&app, &ada, "TSLA", "buy", "35").await).await;
+    executed(order(&app, &bob, "TSLA", "buy", "1").await).await;
+    // Bob's account disappears just as the round writes his advice (the housekeeping job deleting
+    // an expired guest at the same moment): the write then refers to a user that is gone.
+    sqlx::raw_sql(
+        "CREATE FUNCTION vanish() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             DELETE FROM users WHERE id = NEW.user_id AND username = 'bob';
+             RETURN NEW;
+         END $$;
+         CREATE TRIGGER vanish BEFORE INSERT ON coach_marks FOR EACH ROW EXECUTE FUNCTION vanish();",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    dial.set("70.00");
+
+    assert_eq!(run_schedule(&app).await, 2, "ada's big loss and milestone; nothing for bob");
+    let mut adas = triggers(&app, &ada).await;
+    adas[..2].sort();
+    assert_eq!(adas, ["big_loss", "milestone", "first_trade", "welcome"]);
+}

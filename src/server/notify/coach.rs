@@ -123,9 +123,7 @@ pub async fn scheduled_round(
                 now,
             );
             if !advice.is_empty() {
-                let mut tx = crate::server::db::begin(pool).await?;
-                written += deliver(&mut tx, portfolio.user_id, &advice, now).await?;
-                tx.commit().await?;
+                written += deliver_unless_deleted(pool, portfolio.user_id, &advice, now).await?;
             }
         }
         if page.len() < BATCH as usize {
@@ -133,6 +131,25 @@ pub async fn scheduled_round(
         }
     }
     Ok(written)
+}
+
+/// [`deliver`] in a transaction of its own; an account deleted since its portfolio was read (an
+/// expired guest, removed by the housekeeping job meanwhile) gets nothing, and the round goes on.
+async fn deliver_unless_deleted(
+    pool: &PgPool,
+    user_id: Uuid,
+    advice: &[Advice],
+    now: DateTime<Utc>,
+) -> Result<usize, sqlx::Error> {
+    let mut tx = crate::server::db::begin(pool).await?;
+    match deliver(&mut tx, user_id, advice, now).await {
+        Ok(published) => tx.commit().await.map(|()| published),
+        Err(sqlx::Error::Database(error)) if matches!(error.kind(), sqlx::error::ErrorKind::ForeignKeyViolation) => {
+            tracing::debug!(%user_id, "the account was deleted during the coach's round");
+            Ok(0)
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Claims and publishes each piece of advice; returns how many were claimed.
