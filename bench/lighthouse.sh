@@ -26,9 +26,15 @@ for page in "landing /" "dashboard /dashboard" "stock /stocks/AAPL"; do
   # Warm the server's caches once, as a returning visitor's server would have them.
   curl -fsS -o /dev/null -H "Cookie: $cookie" "$base$2"
   for run in $(seq 1 "$runs"); do
-    CHROME_PATH="$chrome" quietly "lighthouse-$1" node_modules/.bin/lighthouse "$base$2" --quiet \
-      --only-categories=performance,accessibility --output=json --output-path="$out/$1.$run.json" \
-      --chrome-flags="--headless=new --no-sandbox --disable-gpu" "${headers[@]}"
+    # A second attempt when Lighthouse's own trace recording fails (seen once: NO_NAVSTART,
+    # "Please run Lighthouse again"); a page that fails twice fails the benchmark.
+    for attempt in 1 2; do
+      CHROME_PATH="$chrome" quietly "lighthouse-$1" node_modules/.bin/lighthouse "$base$2" --quiet \
+        --only-categories=performance,accessibility --output=json --output-path="$out/$1.$run.json" \
+        --chrome-flags="--headless=new --no-sandbox --disable-gpu" "${headers[@]}" && break
+      [ "$attempt" = 2 ] && fail "Lighthouse failed twice on $2"
+      note "Lighthouse failed on $2; trying once more"
+    done
   done
   note "lighthouse $1: $runs runs done"
 done
