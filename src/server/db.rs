@@ -73,6 +73,7 @@ pub fn looks_like_development(options: &PgConnectOptions) -> bool {
 /// drop rolls it back before the connection is reused.
 pub async fn begin(pool: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
     let pool = pool.clone();
+    #[allow(clippy::disallowed_methods)] // the one call, made safe by the task around it
     tokio::spawn(async move { pool.begin().await }).await.unwrap_or(Err(sqlx::Error::WorkerCrashed))
 }
 

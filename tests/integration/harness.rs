@@ -49,7 +49,7 @@ pub async fn fresh_pool() -> PgPool {
 pub async fn publish_notes(pool: &PgPool, username: &str, count: i64) {
     let user_id: Uuid =
         sqlx::query_scalar("SELECT id FROM users WHERE username = $1").bind(username).fetch_one(pool).await.unwrap();
-    let mut tx = pool.begin().await.unwrap();
+    let mut tx = papertrade::server::db::begin(pool).await.unwrap();
     for n in 0..count {
         let title = format!("Note {n}");
         let note = papertrade::server::repo::notifications::NewNotification {
