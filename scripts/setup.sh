@@ -19,6 +19,21 @@ apt_install() {
     || { quietly apt-update as_root apt-get update && quietly apt-install as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"; }
 }
 
+# cargo_install NAME ARGS...: `cargo install` for a tool whose own speed hardly matters (it drives
+# the build, it is not the build): no LTO, many codegen units, opt-level 1, and one target directory
+# shared by every tool so their common crates (tokio, serde, clap…) compile once. The time it took
+# goes to the log's last line.
+cargo_install() {
+  local name="$1"; shift
+  local started; started=$(date +%s)
+  CARGO_TARGET_DIR="$CACHE_DIR/tools-target" \
+    CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=64 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL="${TOOL_OPT_LEVEL:-1}" CARGO_PROFILE_RELEASE_DEBUG=0 \
+    quietly "$name" cargo install "$@"
+  echo "installed in $(( $(date +%s) - started )) s" >>"$LOG_DIR/$name.log"
+  note "$name: $(( $(date +%s) - started )) s"
+}
+
 ensure_wasm_target() {
   rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown && return
   step "adding the wasm32-unknown-unknown target (first run only, ~20 s)…"
@@ -28,7 +43,7 @@ ensure_wasm_target() {
 ensure_cargo_leptos() {
   cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$" && return
   step "installing cargo-leptos $CARGO_LEPTOS_VERSION (first run only, ~15 min)…"
-  quietly cargo-leptos-install cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  cargo_install cargo-leptos-install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 }
 
 ensure_wasm_bindgen() {
@@ -37,20 +52,21 @@ ensure_wasm_bindgen() {
   wasm-bindgen --version 2>/dev/null | grep -q " $want\$" && return
   step "installing wasm-bindgen-cli $want to match Cargo.lock (first run only, ~3 min)…"
   # Not --locked: its own lockfile wants a webpki-roots release the registry lacks.
-  quietly wasm-bindgen-install cargo install wasm-bindgen-cli --version "=$want" --force
+  cargo_install wasm-bindgen-install wasm-bindgen-cli --version "=$want" --force
 }
 
 ensure_wasm_opt() {
   # Debian's binaryen 108 breaks hydration; the crates.io build (binaryen 116) works.
   [ -x "$HOME/.cargo/bin/wasm-opt" ] && return
   step "installing wasm-opt (first run only, ~9 min)…"
-  quietly wasm-opt-install cargo install wasm-opt --locked
+  # binaryen's C++ follows the profile's opt-level, and it does run on every release build: keep -O3.
+  TOOL_OPT_LEVEL=3 cargo_install wasm-opt-install wasm-opt --locked
 }
 
 ensure_cargo_deny() {
   cargo deny --version 2>/dev/null | grep -q " $CARGO_DENY_VERSION\$" && return
   step "installing cargo-deny $CARGO_DENY_VERSION (first run only, ~10 min)…"
-  quietly cargo-deny-install cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+  cargo_install cargo-deny-install cargo-deny --version "$CARGO_DENY_VERSION" --locked
 }
 
 ensure_postgres() {

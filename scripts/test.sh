@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: everything, failing on the first failure.
-#   formatting, clippy (server and browser builds, warnings denied), cargo-deny (licenses, banned and
+#   formatting, the rooms check (scripts/check-rooms.sh), clippy (server and browser builds, warnings denied), cargo-deny (licenses, banned and
 #   duplicate crates; offline), unit and integration tests
 #   against a real PostgreSQL (a fresh database per test), then Playwright against the real server.
 source "$(dirname "$0")/lib.sh"
@@ -19,6 +19,9 @@ export CARGO_TARGET_DIR="$DEV_TARGET_DIR"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+
+step "rooms: which module may import which (docs/ARCHITECTURE.md)"
+"$ROOT/scripts/check-rooms.sh"
 
 step "clippy (ssr: server build, all targets)"
 quietly clippy-ssr cargo clippy --no-default-features --features ssr --all-targets -- -D warnings

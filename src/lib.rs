@@ -12,6 +12,7 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod ui;
+pub mod wire;
 
 /// The browser entry point: attaches the app to the server-rendered HTML.
 #[cfg(feature = "hydrate")]

@@ -3,29 +3,9 @@
 //! Every function here reads the session itself; the ones that touch an account require a
 //! signed-in user and act only on that user.
 
-use crate::domain::AuthProvider;
+use crate::wire::auth::Viewer;
+use crate::wire::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
-use super::AppError;
-
-/// The signed-in person, as the interface shows them. Never carries secrets.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Viewer {
-    pub id: Uuid,
-    pub username: String,
-    pub email: Option<String>,
-    pub provider: AuthProvider,
-    pub avatar_url: Option<String>,
-    pub has_password: bool,
-}
-
-impl Viewer {
-    pub fn is_guest(&self) -> bool {
-        self.provider == AuthProvider::Guest
-    }
-}
 
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<Viewer>, AppError> {

@@ -1,41 +1,9 @@
 //! The notification centre: the coach's advice and fired price alerts, newest first, with read
 //! and dismissed states. Every function acts on the caller's own notifications only.
 
-use chrono::{DateTime, Utc};
+use crate::wire::notifications::NotificationPage;
+use crate::wire::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
-use super::AppError;
-
-/// Notifications per page of the centre.
-pub const NOTIFICATIONS_PAGE_SIZE: i64 = 20;
-
-/// One notification as the pages show it (also the payload of a live `notification` event).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NotificationView {
-    pub id: Uuid,
-    pub title: String,
-    pub message: String,
-    /// Which rule wrote it: `welcome`, `first_trade`, `concentration`, `price_alert`, …
-    pub trigger_type: String,
-    /// A page of this site that the notification is about.
-    pub link: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub read: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NotificationPage {
-    pub items: Vec<NotificationView>,
-    /// 1-based, clamped to the pages there are.
-    pub page: i64,
-    pub pages: i64,
-    /// Notifications not dismissed, over all pages.
-    pub total: i64,
-    /// Notifications neither read nor dismissed (the header's badge).
-    pub unread: i64,
-}
 
 /// A page of the caller's notifications (dismissed ones left out), newest first.
 #[server(prefix = "/api", endpoint = "notifications")]
@@ -111,6 +79,6 @@ pub async fn dismiss_notification(id: String) -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn parse_notification_id(text: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(text.trim()).map_err(|_| AppError::NotFound("that notification".into()))
+fn parse_notification_id(text: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(text.trim()).map_err(|_| AppError::NotFound("that notification".into()))
 }

@@ -1,18 +1,8 @@
 //! Public, aggregate figures about the whole platform, shown on the landing page.
 
-use crate::domain::Money;
+use crate::wire::platform::PlatformFigures;
+use crate::wire::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-use super::AppError;
-
-/// What the landing page shows under "Papertrade today".
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlatformFigures {
-    pub learners: i64,
-    pub trades_executed: i64,
-    pub virtual_cash: Money,
-}
 
 /// Public by design: returns only counts and totals across all users, never anyone's data.
 #[server(prefix = "/api", endpoint = "platform_stats")]

@@ -1,51 +1,66 @@
-//! The signed-in user's portfolio, valued at current prices.
+//! The signed-in user's portfolios, valued at current prices. Each function acts on the
+//! portfolio named by `portfolio` (an id) after checking the caller owns it — their personal
+//! portfolio when it is absent or empty.
 
 use crate::domain::quote::PricePoint;
 use crate::domain::valuation::PortfolioValue;
+use crate::wire::AppError;
 use leptos::prelude::*;
+use uuid::Uuid;
 
-use super::AppError;
-
-/// The caller's own active portfolio; 401 when signed out.
+/// The caller's portfolio valued now; 401 when signed out, 404 when it is not theirs.
 #[server(prefix = "/api", endpoint = "my_portfolio")]
-pub async fn my_portfolio() -> Result<PortfolioValue, AppError> {
-    use crate::server::{auth::session, error::respond, portfolio};
-    async move {
-        let (state, _, user) = session::signed_in().await?;
-        portfolio::value_of(&state, user.id).await?.ok_or_else(|| AppError::NotFound("your portfolio".into()))
-    }
-    .await
-    .map_err(respond)
-}
-
-/// The caller's portfolio value as recorded over time (at open, after each trade, at each
-/// close), oldest first. The value now is `my_portfolio`'s; the chart appends it.
-#[server(prefix = "/api", endpoint = "value_history")]
-pub async fn value_history() -> Result<Vec<PricePoint>, AppError> {
-    use crate::server::portfolio::history;
+pub async fn my_portfolio(portfolio: Option<String>) -> Result<PortfolioValue, AppError> {
+    use crate::server::portfolio::{self, owned_in};
     use crate::server::{auth::session, error::respond};
     async move {
         let (state, _, user) = session::signed_in().await?;
-        history::of_user(&state.pool, user.id).await?.ok_or_else(|| AppError::NotFound("your portfolio".into()))
+        let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
+        portfolio::value_of(&state, owned).await
     }
     .await
     .map_err(respond)
 }
 
-/// Starts over: the active portfolio and its ledger are archived (kept, but out of every view)
-/// and a new portfolio opens with the starting cash. `confirm` must be `yes`.
+/// The portfolio's value as recorded over time (at open, after each trade, at each close),
+/// oldest first. The value now is `my_portfolio`'s; the chart appends it.
+#[server(prefix = "/api", endpoint = "value_history")]
+pub async fn value_history(portfolio: Option<String>) -> Result<Vec<PricePoint>, AppError> {
+    use crate::server::portfolio::{history, owned_in};
+    use crate::server::{auth::session, error::respond};
+    async move {
+        let (state, _, user) = session::signed_in().await?;
+        let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
+        Ok(history::of_portfolio(&state.pool, owned).await?)
+    }
+    .await
+    .map_err(respond)
+}
+
+/// Starts over: the personal portfolio and its ledger are archived (kept, but out of every
+/// view) and a new one opens with the starting cash. `confirm` must be `yes`.
 #[server(prefix = "/api", endpoint = "reset_portfolio")]
-pub async fn reset_portfolio(confirm: Option<String>) -> Result<(), AppError> {
-    use crate::server::{auth::session, error::respond, portfolio};
+pub async fn reset_portfolio(confirm: Option<String>, portfolio: Option<String>) -> Result<(), AppError> {
+    use crate::server::portfolio::{self, owned_in};
+    use crate::server::{auth::session, error::respond};
     async move {
         let (state, _, user) = session::signed_in().await?;
         if confirm.as_deref().map(str::trim) != Some("yes") {
             return Err(AppError::field("confirm", "tick the box to confirm that you want to start over"));
         }
-        portfolio::reset(&state, user.id).await?;
+        let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
+        portfolio::reset(&state, owned).await?;
         leptos_axum::redirect("/dashboard");
         Ok(())
     }
     .await
     .map_err(respond)
+}
+
+/// The portfolio a request names: `None` (absent or empty) means the caller's personal one.
+pub fn parse_portfolio(text: Option<String>) -> Result<Option<Uuid>, AppError> {
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(id) => Uuid::parse_str(id).map(Some).map_err(|_| AppError::NotFound("that portfolio".into())),
+    }
 }

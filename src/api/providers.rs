@@ -2,20 +2,9 @@
 //! which the signed-in account has connected. The flows themselves are plain routes under `/auth`.
 
 use crate::domain::AuthProvider;
+use crate::wire::providers::ProviderConnection;
+use crate::wire::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-use super::AppError;
-
-/// One provider on the settings page.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProviderConnection {
-    pub provider: AuthProvider,
-    /// This server has the provider set up, so it can be connected.
-    pub available: bool,
-    /// The day it was connected (YYYY-MM-DD), when it is.
-    pub connected_on: Option<String>,
-}
 
 /// The providers this server is set up for; the log-in page shows a button for each.
 #[server(prefix = "/api", endpoint = "sign_in_providers")]

@@ -1,42 +1,9 @@
 //! The watchlist and its price alerts: symbols a learner follows without owning them, and "tell
 //! me when it crosses this price". Every function acts on the caller's own list only.
 
-use crate::domain::alert::AlertDirection;
-use crate::domain::quote::Quote;
-use crate::domain::Money;
-use chrono::{DateTime, Utc};
+use crate::wire::watchlist::{AlertView, WatchlistEntry};
+use crate::wire::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
-use super::AppError;
-
-/// Symbols one watchlist may hold.
-pub const MAX_WATCHLIST: i64 = 50;
-/// Alerts waiting to fire, per user.
-pub const MAX_PENDING_ALERTS: i64 = 25;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AlertView {
-    pub id: Uuid,
-    pub symbol: String,
-    pub direction: AlertDirection,
-    pub threshold: Money,
-    pub created_at: DateTime<Utc>,
-    /// When the price crossed the threshold, and the price then; `None` while waiting.
-    pub triggered_at: Option<DateTime<Utc>>,
-    pub triggered_price: Option<Money>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WatchlistEntry {
-    pub symbol: String,
-    pub name: String,
-    /// `None` while the quote provider has no price for it.
-    pub quote: Option<Quote>,
-    /// Waiting alerts first, then fired ones, newest first within each.
-    pub alerts: Vec<AlertView>,
-}
 
 /// The caller's watchlist, in the order symbols were added, with quotes and alerts.
 #[server(prefix = "/api", endpoint = "my_watchlist")]
@@ -100,7 +67,7 @@ pub async fn delete_price_alert(id: String) -> Result<(), AppError> {
     use crate::server::{auth::session, error::respond, notify::watchlist};
     async move {
         let (state, _, user) = session::signed_in().await?;
-        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound("that alert".into()))?;
+        let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound("that alert".into()))?;
         watchlist::delete_alert(&state.pool, user.id, id).await
     }
     .await

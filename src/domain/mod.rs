@@ -36,6 +36,7 @@ pub mod account;
 pub mod alert;
 pub mod coach;
 pub mod email;
+pub mod limits;
 pub mod market_hours;
 pub mod money;
 pub mod number;

@@ -20,6 +20,22 @@ pub struct Fill {
     pub realized_pnl: Option<Money>,
 }
 
+/// An order that executed, as the trade path reports it: the ledger row it wrote. `replayed` is
+/// true when a retry (the same idempotency key) found this earlier execution instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Execution {
+    pub trade_id: uuid::Uuid,
+    pub symbol: Symbol,
+    pub side: Side,
+    pub quantity: Shares,
+    pub price: Money,
+    pub amount: Money,
+    pub cash_after: Money,
+    pub realized_pnl: Option<Money>,
+    pub executed_at: DateTime<Utc>,
+    pub replayed: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum OrderRejection {
     #[error("{0} is not a symbol we list; search the Markets page to find one")]

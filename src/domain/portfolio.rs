@@ -5,7 +5,7 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{Money, Shares};
+use super::{Money, Shares, Symbol};
 
 /// Decimals kept for a holding's average cost per share (the `holdings.average_price` column).
 pub const AVERAGE_PRICE_SCALE: u32 = 8;
@@ -15,6 +15,40 @@ pub const AVERAGE_PRICE_SCALE: u32 = 8;
 pub struct Position {
     pub shares: i64,
     pub average_price: Decimal,
+}
+
+/// One holding of a portfolio: which stock, and the position in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holding {
+    pub symbol: Symbol,
+    pub position: Position,
+}
+
+/// What a portfolio is for: the learner's own (one active per user, reset at will), or a
+/// player's in a game (one per game joined).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortfolioKind {
+    Personal,
+    Game,
+}
+
+impl PortfolioKind {
+    /// The `portfolios.kind` column's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PortfolioKind::Personal => "personal",
+            PortfolioKind::Game => "game",
+        }
+    }
+
+    /// The kind a `portfolios.kind` value names; the column's CHECK allows no other.
+    pub fn from_column(text: &str) -> Option<PortfolioKind> {
+        match text {
+            "personal" => Some(PortfolioKind::Personal),
+            "game" => Some(PortfolioKind::Game),
+            _ => None,
+        }
+    }
 }
 
 /// What a sell did: the position left (if any), the cash it raised and the realized profit or loss.

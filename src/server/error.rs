@@ -1,7 +1,7 @@
 //! Server-side glue for [`AppError`]: database errors become opaque errors (logged here, with
 //! their context), and every error sets the HTTP status of the server-function response.
 
-use crate::api::AppError;
+use crate::wire::AppError;
 use axum::http::{header, HeaderValue, StatusCode};
 use std::cell::RefCell;
 use std::future::Future;

@@ -7,7 +7,7 @@
 use super::auth::password::Passwords;
 use super::repo::snapshots::{self, SnapshotKind};
 use super::repo::{holdings, identities, notifications, portfolios, trades, users};
-use crate::domain::portfolio::Position;
+use crate::domain::portfolio::{PortfolioKind, Position};
 use crate::domain::{AuthProvider, Email, Money, Shares, Side, Symbol, Username};
 use anyhow::{bail, Context};
 use chrono::{Duration, Utc};
@@ -189,7 +189,15 @@ pub async fn seed(pool: &PgPool, passwords: &Passwords, starting_cash: Money) ->
 
         let ledger = replay(account.trades, starting_cash)
             .with_context(|| format!("seed trades of {} do not add up", account.username))?;
-        portfolios::insert(&mut tx, account.portfolio_id, account.user_id, starting_cash, ledger.cash).await?;
+        portfolios::insert(
+            &mut tx,
+            account.portfolio_id,
+            account.user_id,
+            PortfolioKind::Personal,
+            starting_cash,
+            ledger.cash,
+        )
+        .await?;
         let opened_days_ago = account.trades.iter().map(|t| t.days_ago + 1).max().unwrap_or(0);
         let opened_at = now - Duration::days(opened_days_ago);
         snapshots::insert(&mut tx, account.portfolio_id, SnapshotKind::Open, starting_cash, starting_cash, opened_at)

@@ -7,7 +7,7 @@ use super::http::rate_limit::RateLimits;
 use super::market::Market;
 use super::metrics::Metrics;
 use super::notify::Live;
-use crate::api::AppError;
+use crate::wire::AppError;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;

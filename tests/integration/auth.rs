@@ -1,10 +1,10 @@
 //! Accounts and sessions over HTTP: every rule has a test that fails without it.
 
 use crate::harness::{browser, session_cookie, session_set_cookie, TestApp};
-use papertrade::api::auth::Viewer;
-use papertrade::api::AppError;
 use papertrade::domain::valuation::PortfolioValue as PortfolioOverview;
 use papertrade::domain::AuthProvider;
+use papertrade::wire::auth::Viewer;
+use papertrade::wire::AppError;
 
 pub const PASSWORD: &str = "correct horse battery";
 

@@ -3,11 +3,11 @@
 
 use crate::harness::{browser, publish_notes, TestApp};
 use crate::trading::{executed, learner, order};
-use papertrade::api::notifications::{NotificationPage, NotificationView};
-use papertrade::api::watchlist::{AlertView, WatchlistEntry};
-use papertrade::api::AppError;
 use papertrade::domain::coach::CoachSettings;
 use papertrade::server::notify::{alerts, coach};
+use papertrade::wire::notifications::{NotificationPage, NotificationView};
+use papertrade::wire::watchlist::{AlertView, WatchlistEntry};
+use papertrade::wire::AppError;
 
 async fn centre(app: &TestApp, client: &reqwest::Client, page: &str) -> NotificationPage {
     let response = app.call_as(client, "notifications", &[("page", page)]).await;

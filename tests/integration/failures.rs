@@ -4,7 +4,7 @@
 
 use crate::harness::{browser, TestApp};
 use futures_util::FutureExt;
-use papertrade::api::AppError;
+use papertrade::wire::AppError;
 use sqlx::{Connection, PgConnection};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;

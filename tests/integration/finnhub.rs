@@ -3,12 +3,12 @@
 
 use crate::fake_finnhub::{FakeFinnhub, Mode, API_KEY};
 use crate::harness::{config_with, TestApp};
-use papertrade::api::market::StockView;
 use papertrade::domain::quote::ChartRange;
 use papertrade::domain::Symbol;
 use papertrade::server::config::{ApiKey, FinnhubSettings};
 use papertrade::server::market::finnhub::FinnhubQuotes;
 use papertrade::server::market::{Listing, MarketError, QuoteSource, Universe};
+use papertrade::wire::market::StockView;
 use std::sync::Arc;
 use std::time::Duration;
 

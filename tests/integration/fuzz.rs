@@ -9,7 +9,7 @@
 use crate::auth::PASSWORD;
 use crate::harness::TestApp;
 use futures_util::stream::{self, StreamExt};
-use papertrade::api::AppError;
+use papertrade::wire::AppError;
 use std::collections::BTreeMap;
 use std::time::Instant;
 

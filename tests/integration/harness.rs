@@ -131,6 +131,16 @@ impl TestApp {
         TestApp::spawn_with_market_and(fixed_market(price, price), vars).await
     }
 
+    /// A server whose quotes come from the source `quotes` makes, given the server's database.
+    pub async fn spawn_with_quote_source(quotes: impl FnOnce(PgPool) -> Arc<dyn QuoteSource>) -> TestApp {
+        let config = config_with(&fresh_database_url().await, &[]);
+        let pool = db::connect(&config).await.expect("connects to the fresh database");
+        db::migrate(&pool).await.expect("migrations apply");
+        let mut state = AppState::new(config, pool.clone());
+        state.market = Market::with_quotes(papertrade::domain::MarketHours::Always, quotes(pool.clone()));
+        TestApp::serve_state(state, pool).await
+    }
+
     async fn spawn_with_market(market: papertrade::server::market::Market) -> TestApp {
         TestApp::spawn_with_market_and(market, &[]).await
     }

@@ -3,8 +3,8 @@
 
 use crate::harness::{browser, publish_notes, TestApp};
 use crate::trading::{executed, learner, order};
-use papertrade::api::live::{ReadyEvent, TradeEvent};
-use papertrade::api::notifications::NotificationView;
+use papertrade::wire::live::{ReadyEvent, TradeEvent};
+use papertrade::wire::notifications::NotificationView;
 use std::time::Duration;
 
 /// One Server-Sent Event as the browser's EventSource parses it.
@@ -194,7 +194,7 @@ async fn the_prices_of_what_a_user_holds_stream_in() {
     executed(order(&app, &ada, "NVDA", "buy", "1").await).await;
     let (mut stream, _) = ready_stream(&app, &ada).await;
     let prices = stream.next_named("prices", SOON).await.expect("prices arrive");
-    let prices: papertrade::api::live::PricesEvent = serde_json::from_str(&prices.data).unwrap();
+    let prices: papertrade::wire::live::PricesEvent = serde_json::from_str(&prices.data).unwrap();
     let quoted: Vec<(String, String)> =
         prices.quotes.iter().map(|q| (q.symbol.to_string(), q.price.to_string())).collect();
     assert_eq!(quoted, [("NVDA".to_owned(), "100.00".to_owned())]);

@@ -21,6 +21,7 @@ mod oauth;
 mod observability;
 mod pages;
 mod portfolio;
+mod portfolios;
 mod schema;
 mod security;
 mod seed;

@@ -191,7 +191,7 @@ async fn a_guest_who_connects_github_keeps_the_portfolio() {
     let me = viewer(&app, &client).await.unwrap();
     assert_eq!((me.id, me.provider, me.email.as_deref()), (guest.id, AuthProvider::Github, Some("octo@example.com")));
     assert_eq!(portfolio_id(me.id).await.unwrap(), before);
-    let connected: Vec<papertrade::api::providers::ProviderConnection> =
+    let connected: Vec<papertrade::wire::providers::ProviderConnection> =
         app.call_as(&client, "connected_providers", &[]).await.json().await.unwrap();
     let github = connected.iter().find(|c| c.provider == AuthProvider::Github).unwrap();
     assert!(github.connected_on.is_some());

@@ -4,9 +4,9 @@
 use crate::harness::{browser, fixed_market, TestApp};
 use crate::trading::{executed, learner, order, portfolio, rejected};
 use chrono::{Duration, Utc};
-use papertrade::api::history::LedgerPage;
 use papertrade::domain::quote::PricePoint;
 use papertrade::server::portfolio::history::record_closes;
+use papertrade::wire::history::LedgerPage;
 use rust_decimal::Decimal;
 
 async fn value_history(app: &TestApp, client: &reqwest::Client) -> Vec<PricePoint> {

@@ -6,7 +6,11 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 async fn demo_portfolio(pool: &PgPool) -> Uuid {
-    sqlx::query_scalar("SELECT id FROM portfolios WHERE user_id = $1").bind(DEMO_USER_ID).fetch_one(pool).await.unwrap()
+    sqlx::query_scalar("SELECT id FROM portfolios WHERE user_id = $1 AND kind = 'personal'")
+        .bind(DEMO_USER_ID)
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 fn violated_constraint(error: sqlx::Error) -> String {
@@ -77,13 +81,32 @@ async fn an_idempotency_key_is_used_once_per_portfolio() {
 }
 
 #[tokio::test]
-async fn a_user_has_one_active_portfolio() {
+async fn a_user_has_one_active_personal_portfolio() {
     let pool = fresh_pool().await;
     seed(&pool).await;
 
     let result = sqlx::query("INSERT INTO portfolios (user_id) VALUES ($1)").bind(DEMO_USER_ID).execute(&pool).await;
 
-    assert_eq!(violated_constraint(result.unwrap_err()), "portfolios_one_active_per_user");
+    assert_eq!(violated_constraint(result.unwrap_err()), "portfolios_one_active_personal_per_user");
+}
+
+#[tokio::test]
+async fn a_user_may_hold_game_portfolios_beside_the_personal_one() {
+    let pool = fresh_pool().await;
+    seed(&pool).await;
+    let insert_game = || sqlx::query("INSERT INTO portfolios (user_id, kind) VALUES ($1, 'game')").bind(DEMO_USER_ID);
+
+    insert_game().execute(&pool).await.expect("a first game portfolio");
+    insert_game().execute(&pool).await.expect("a second game portfolio");
+    let active: i64 = sqlx::query_scalar("SELECT count(*) FROM portfolios WHERE user_id = $1 AND archived_at IS NULL")
+        .bind(DEMO_USER_ID)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(active, 3);
+
+    let unknown = sqlx::query("INSERT INTO portfolios (user_id, kind) VALUES ($1, 'club')").bind(DEMO_USER_ID);
+    assert_eq!(violated_constraint(unknown.execute(&pool).await.unwrap_err()), "portfolios_kind_known");
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use crate::harness::{browser, TestApp};
 use crate::live::EventReader;
 use crate::trading::{executed, learner, order};
-use papertrade::api::AppError;
+use papertrade::wire::AppError;
 use sqlx::Connection;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 use crate::harness::{seed, TestApp};
-use papertrade::api::platform::PlatformFigures;
-use papertrade::api::AppError;
 use papertrade::domain::Money;
+use papertrade::wire::platform::PlatformFigures;
+use papertrade::wire::AppError;
 
 #[tokio::test]
 async fn platform_figures_count_users_trades_and_cash() {

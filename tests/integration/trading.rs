@@ -3,12 +3,18 @@
 
 use crate::auth::sign_up;
 use crate::harness::{browser, TestApp};
-use papertrade::api::trading::OrderReceipt;
-use papertrade::api::AppError;
+use chrono::{DateTime, Utc};
 use papertrade::domain::market_hours::MarketHours;
+use papertrade::domain::quote::{ChartRange, PricePoint, Quote};
 use papertrade::domain::valuation::PortfolioValue;
+use papertrade::domain::Money;
+use papertrade::server::market::{Listing, MarketError, QuoteSource};
+use papertrade::wire::trading::OrderReceipt;
+use papertrade::wire::AppError;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::{Arc, OnceLock};
 use uuid::Uuid;
 
 pub async fn order(
@@ -253,4 +259,55 @@ async fn with_cash_for_k_shares_n_concurrent_buys_execute_exactly_k() {
     assert_eq!(cash, dec!(0));
     let shares: i64 = sqlx::query_scalar("SELECT shares FROM holdings").fetch_one(&app.pool).await.unwrap();
     assert_eq!(shares, k);
+}
+
+/// Quotes every symbol at $10, and counts the quotes asked for while some order holds a
+/// portfolio's row lock (found by trying to share-lock every portfolio without waiting).
+struct LockWatchingQuotes {
+    pool: sqlx::PgPool,
+    asked: AtomicUsize,
+    asked_under_lock: AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl QuoteSource for LockWatchingQuotes {
+    async fn quote(&self, listing: &Listing, now: DateTime<Utc>) -> Result<Quote, MarketError> {
+        let mut tx = papertrade::server::db::begin(&self.pool).await.expect("the checker's transaction");
+        let locked = sqlx::query("SELECT id FROM portfolios FOR SHARE NOWAIT").fetch_all(&mut *tx).await.is_err();
+        drop(tx);
+        self.asked.fetch_add(1, SeqCst);
+        if locked {
+            self.asked_under_lock.fetch_add(1, SeqCst);
+        }
+        let price = Money::from_cents(1_000);
+        Ok(Quote { symbol: listing.symbol.clone(), price, previous_close: price, as_of: now })
+    }
+
+    async fn history(&self, _: &Listing, _: ChartRange, _: DateTime<Utc>) -> Result<Vec<PricePoint>, MarketError> {
+        Ok(Vec::new())
+    }
+}
+
+#[tokio::test]
+async fn no_quote_is_asked_for_while_an_order_holds_its_locks() {
+    let watcher = Arc::new(OnceLock::<Arc<LockWatchingQuotes>>::new());
+    let installed = watcher.clone();
+    let app = TestApp::spawn_with_quote_source(move |pool| {
+        let quotes =
+            Arc::new(LockWatchingQuotes { pool, asked: AtomicUsize::new(0), asked_under_lock: AtomicUsize::new(0) });
+        let _ = installed.set(quotes.clone());
+        quotes
+    })
+    .await;
+    let ada = learner(&app, "ada").await;
+
+    // Every order after the first values several holdings for its snapshot.
+    for symbol in ["AAPL", "MSFT", "KO", "AAPL", "MSFT"] {
+        executed(order(&app, &ada, symbol, "buy", "2").await).await;
+    }
+    executed(order(&app, &ada, "KO", "sell", "2").await).await;
+
+    let quotes = watcher.get().unwrap();
+    assert!(quotes.asked.load(SeqCst) >= 6, "each order asked for its quote");
+    assert_eq!(quotes.asked_under_lock.load(SeqCst), 0, "quotes are asked for before the transaction begins");
 }

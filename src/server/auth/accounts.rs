@@ -2,10 +2,10 @@
 //! domain types (a bad field becomes an error naming that field) and writes atomically.
 
 use super::backend::SessionUser;
-use crate::api::AppError;
 use crate::domain::{AuthProvider, Email, Money, NewPassword, Username};
 use crate::server::repo::users;
 use crate::server::state::AppState;
+use crate::wire::AppError;
 use std::fmt::Display;
 use uuid::Uuid;
 

@@ -1,10 +1,10 @@
 //! The axum-login backend: turns credentials into a user, and a session's user id back into one.
 
 use super::password::Passwords;
-use crate::api::auth::Viewer;
 use crate::domain::{AuthProvider, Email};
 use crate::server::error::note_request_fault;
 use crate::server::repo::users::{self, UserRow};
+use crate::wire::auth::Viewer;
 use axum_login::{AuthUser, AuthnBackend, UserId};
 use sqlx::PgPool;
 use std::fmt;

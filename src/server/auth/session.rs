@@ -4,9 +4,9 @@
 use super::backend::{Backend, Credentials, SessionUser};
 use super::password::Passwords;
 use super::store::PgSessionStore;
-use crate::api::AppError;
 use crate::server::config::Config;
 use crate::server::state::AppState;
+use crate::wire::AppError;
 use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder};
 use sqlx::PgPool;
 use tower_sessions::cookie::SameSite;

@@ -54,5 +54,5 @@ pub async fn stream(
 
 fn error_response(status: u16, message: &str) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, crate::api::error::sentence_case(message)).into_response()
+    (status, crate::wire::error::sentence_case(message)).into_response()
 }

@@ -6,8 +6,8 @@
 //! server functions, as a styled page for everything else. No internal detail is ever included.
 
 use super::plain_page::plain_page;
-use crate::api::AppError;
 use crate::server::error::{retry_after_secs, with_request_fault};
+use crate::wire::AppError;
 use axum::body::HttpBody;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};

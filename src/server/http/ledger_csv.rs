@@ -1,11 +1,11 @@
-//! `GET /history.csv`: the signed-in user's whole trade ledger as a CSV download. Signed out, the
+//! `GET /history.csv`: the whole trade ledger of the signed-in user's personal portfolio as a CSV download. Signed out, the
 //! browser is sent to log in and comes back to the History page.
 
 use super::plain_page::plain_page;
-use crate::api::AppError;
 use crate::server::auth::session::{self, AuthSession};
-use crate::server::portfolio::ledger;
+use crate::server::portfolio::{ledger, owned_in};
 use crate::server::state::AppState;
+use crate::wire::AppError;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -16,7 +16,11 @@ pub async fn download(State(state): State<AppState>, mut auth: AuthSession) -> R
         Err(error) if error.status() == 401 => return Redirect::to("/login?next=/history").into_response(),
         Err(error) => return failed(&error),
     };
-    match ledger::csv(&state.pool, user.id).await {
+    let csv = match owned_in(&state.pool, user.id, None).await {
+        Ok(portfolio) => ledger::csv(&state.pool, portfolio).await,
+        Err(error) => Err(error),
+    };
+    match csv {
         Ok(csv) => {
             let filename = format!("papertrade-trades-{}.csv", chrono::Utc::now().format("%Y-%m-%d"));
             (

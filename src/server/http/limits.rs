@@ -10,8 +10,8 @@
 //! downloading on a slow connection.
 
 use super::failures::{is_server_fn, refusal};
-use crate::api::AppError;
 use crate::server::state::AppState;
+use crate::wire::AppError;
 use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -104,7 +104,7 @@ fn finished_by(body: Body, deadline: tokio::time::Instant, path: String) -> Body
 }
 
 fn sentence(message: &str) -> String {
-    format!("{}.", crate::api::error::sentence_case(message))
+    format!("{}.", crate::wire::error::sentence_case(message))
 }
 
 #[cfg(test)]

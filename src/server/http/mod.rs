@@ -52,7 +52,7 @@ pub fn router(state: AppState) -> Router {
         // routes above: the event stream below is never compressed, and leaving it out of the
         // layer saves each open stream the compressor's 5.8 KB body state.
         .route_layer(CompressionLayer::new())
-        .route(crate::api::live::EVENTS_PATH, get(events::stream))
+        .route(crate::wire::live::EVENTS_PATH, get(events::stream))
         .fallback(not_found::files_or_page)
         .layer(sessions)
         // Outside the session layers, whose failures are bare 500s.

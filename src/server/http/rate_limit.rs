@@ -7,9 +7,9 @@
 //! count by their /64, since one host can hold a whole /64.
 
 use super::failures::{is_server_fn, refusal};
-use crate::api::AppError;
 use crate::server::config::Config;
 use crate::server::state::AppState;
+use crate::wire::AppError;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum::middleware::Next;

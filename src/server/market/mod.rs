@@ -4,10 +4,12 @@
 
 mod cache;
 pub mod finnhub;
+pub mod price_book;
 pub mod simulated;
 mod universe;
 pub mod view;
 
+pub use price_book::{PriceBook, Priced};
 pub use universe::{Listing, Universe};
 
 use crate::domain::market_hours::MarketHours;

@@ -2,11 +2,12 @@
 //! position.
 
 use super::{Listing, Market};
-use crate::api::market::{MarketRow, StockPosition, StockView};
-use crate::api::AppError;
 use crate::domain::quote::{ChartRange, Quote};
 use crate::domain::{Money, Symbol};
+use crate::server::portfolio::OwnedPortfolio;
 use crate::server::state::AppState;
+use crate::wire::market::{MarketRow, StockPosition, StockView};
+use crate::wire::AppError;
 use chrono::Utc;
 use uuid::Uuid;
 
@@ -43,7 +44,12 @@ pub async fn rows(market: &Market, listings: &[&Listing]) -> Vec<MarketRow> {
     rows
 }
 
-pub async fn stock_detail(state: &AppState, symbol: &Symbol, viewer: Option<Uuid>) -> Result<StockView, AppError> {
+/// One stock with, when `viewer` is given, the viewer's position in that portfolio.
+pub async fn stock_detail(
+    state: &AppState,
+    symbol: &Symbol,
+    viewer: Option<OwnedPortfolio>,
+) -> Result<StockView, AppError> {
     let market = &state.market;
     let listing = market.listing(symbol).map_err(|e| AppError::NotFound(e.to_string()))?;
     let now = Utc::now();
@@ -53,15 +59,16 @@ pub async fn stock_detail(state: &AppState, symbol: &Symbol, viewer: Option<Uuid
     let day_low = prices.clone().min().map_or(quote.price, Money::from_decimal);
     let day_high = prices.max().map_or(quote.price, Money::from_decimal);
     let position = match viewer {
-        Some(user_id) => crate::server::portfolio::value_of(state, user_id).await?.map(|value| {
+        Some(portfolio) => {
+            let value = crate::server::portfolio::value_of(state, portfolio).await?;
             let held = value.holdings.iter().find(|h| h.symbol == symbol.as_str());
-            StockPosition {
+            Some(StockPosition {
                 shares: held.map_or(0, |h| h.shares),
                 average_cost: held.map_or(Money::ZERO, |h| h.average_cost),
                 cash: value.cash,
                 portfolio_value: value.total_value,
-            }
-        }),
+            })
+        }
         None => None,
     };
     Ok(StockView {

@@ -4,12 +4,12 @@
 //! at each check, so a move that crosses and comes back between two checks (5 s) goes unseen.
 
 use super::publish_notification;
-use crate::api::AppError;
 use crate::domain::coach;
 use crate::domain::{Money, Symbol};
 use crate::server::market::Market;
 use crate::server::repo::alerts;
 use crate::server::repo::notifications::NewNotification;
+use crate::wire::AppError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::time::Duration;

@@ -1,8 +1,9 @@
 //! The notification centre's pages.
 
-use crate::api::notifications::{NotificationPage, NotificationView, NOTIFICATIONS_PAGE_SIZE};
-use crate::api::AppError;
+use crate::domain::limits::NOTIFICATIONS_PAGE_SIZE;
 use crate::server::repo::notifications::{self, NotificationRow};
+use crate::wire::notifications::{NotificationPage, NotificationView};
+use crate::wire::AppError;
 use sqlx::PgPool;
 use uuid::Uuid;
 

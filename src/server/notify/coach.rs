@@ -4,17 +4,17 @@
 //! schedule for every portfolio (the rules that prices alone can trigger).
 
 use super::publish_notification;
-use crate::api::AppError;
 use crate::domain::coach::{self, Advice, CoachSettings, HoldingFacts, Marks, Occasion, PortfolioFacts};
-use crate::domain::{Money, Symbol};
-use crate::server::market::Market;
+use crate::domain::portfolio::Holding;
+use crate::domain::Money;
+use crate::server::market::{self, Market};
+use crate::server::portfolio::OwnedPortfolio;
 use crate::server::repo::notifications::NewNotification;
 use crate::server::repo::portfolios::StoredPortfolio;
 use crate::server::repo::{coach_marks, holdings, portfolios, trades};
+use crate::wire::AppError;
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool};
-use std::collections::HashMap;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -43,17 +43,19 @@ pub async fn welcome(
     deliver(conn, user_id, &advice, now).await.map(drop)
 }
 
-/// Evaluates the trade-time rules for `user_id` after an order committed, from `stored`, the
+/// Evaluates the trade-time rules for `portfolio` after an order committed, from `stored`, the
 /// portfolio as the order left it. Never fails the order: a problem is logged and the scheduled
-/// run catches up on the price-driven rules.
+/// run catches up on the price-driven rules. (Advice is marked per user: what a learner was
+/// taught once is not repeated after a reset.)
 pub async fn after_trade(
     pool: &PgPool,
     market: &Market,
     settings: &CoachSettings,
-    user_id: Uuid,
+    portfolio: OwnedPortfolio,
     stored: StoredPortfolio,
     now: DateTime<Utc>,
 ) {
+    let user_id = portfolio.user_id();
     let evaluated: Result<(), AppError> = async {
         let mut conn = pool.acquire().await?;
         let since = market.hours.change_since(now);
@@ -64,7 +66,7 @@ pub async fn after_trade(
         let facts = PortfolioFacts {
             cash: stored.cash,
             starting_cash: stored.starting_cash,
-            holdings: prices.facts(stored.holdings).await,
+            holdings: prices.facts(&stored.holdings).await,
             opened_at: stored.opened_at,
             last_trade_at,
             trades_total,
@@ -101,14 +103,14 @@ pub async fn scheduled_round(
         after = last.id;
         let ids: Vec<Uuid> = page.iter().map(|p| p.id).collect();
         let users: Vec<Uuid> = page.iter().map(|p| p.user_id).collect();
-        let mut held = group_holdings(holdings::of_portfolios(&mut conn, &ids).await?);
+        let mut held = holdings::of_portfolios(&mut conn, &ids).await?;
         let marks = coach_marks::of_users(&mut conn, &users).await?;
         drop(conn);
         for portfolio in &page {
             let facts = PortfolioFacts {
                 cash: Money::from_decimal(portfolio.cash_balance),
                 starting_cash: Money::from_decimal(portfolio.starting_cash),
-                holdings: prices.facts(held.remove(&portfolio.id).unwrap_or_default()).await,
+                holdings: prices.facts(&held.remove(&portfolio.id).unwrap_or_default()).await,
                 opened_at: portfolio.created_at,
                 last_trade_at: portfolio.last_trade_at,
                 trades_total: 0,
@@ -170,51 +172,28 @@ async fn deliver(
     Ok(published)
 }
 
-type HeldRows = Vec<(String, i64, Decimal)>;
-
-fn group_holdings(rows: Vec<(Uuid, String, i64, Decimal)>) -> HashMap<Uuid, HeldRows> {
-    let mut grouped: HashMap<Uuid, HeldRows> = HashMap::new();
-    for (portfolio_id, symbol, shares, average_price) in rows {
-        grouped.entry(portfolio_id).or_default().push((symbol, shares, average_price));
-    }
-    grouped
-}
-
-/// Quotes fetched once per pass and shared by every portfolio in it.
-struct PriceBook<'a> {
-    market: &'a Market,
-    now: DateTime<Utc>,
-    known: HashMap<String, Option<(String, Money)>>,
-}
+/// Quotes asked for once per pass and shared by every portfolio in it.
+struct PriceBook<'a>(market::PriceBook<'a>);
 
 impl<'a> PriceBook<'a> {
     fn new(market: &'a Market, now: DateTime<Utc>) -> PriceBook<'a> {
-        PriceBook { market, now, known: HashMap::new() }
+        PriceBook(market::PriceBook::new(market, now))
     }
 
     /// Holdings with their names and prices; one without a quote is left out (nothing to judge).
-    async fn facts(&mut self, held: HeldRows) -> Vec<HoldingFacts> {
+    async fn facts(&mut self, held: &[Holding]) -> Vec<HoldingFacts> {
         let mut facts = Vec::with_capacity(held.len());
-        for (symbol, shares, average_price) in held {
-            if let Some((name, price)) = self.price(&symbol).await {
-                facts.push(HoldingFacts { symbol, name, shares, average_price, price });
+        for holding in held {
+            if let Some(priced) = self.0.get(&holding.symbol).await {
+                facts.push(HoldingFacts {
+                    symbol: holding.symbol.to_string(),
+                    name: priced.name.clone(),
+                    shares: holding.position.shares,
+                    average_price: holding.position.average_price,
+                    price: priced.quote.price,
+                });
             }
         }
         facts
-    }
-
-    async fn price(&mut self, symbol: &str) -> Option<(String, Money)> {
-        if let Some(known) = self.known.get(symbol) {
-            return known.clone();
-        }
-        let parsed = Symbol::parse(symbol).ok()?;
-        let priced = match self.market.universe.get(&parsed) {
-            Some(listing) => {
-                self.market.quotes.quote(listing, self.now).await.ok().map(|quote| (listing.name.clone(), quote.price))
-            }
-            None => None,
-        };
-        self.known.insert(symbol.to_owned(), priced.clone());
-        priced
     }
 }

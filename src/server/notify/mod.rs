@@ -13,10 +13,10 @@ pub mod listener;
 pub mod stream;
 pub mod watchlist;
 
-use crate::api::live::{TradeEvent, NOTIFICATION_EVENT, TRADE_EVENT, WATCHLIST_EVENT};
-use crate::api::notifications::NotificationView;
 use crate::server::repo::events;
 use crate::server::repo::notifications::{self, NewNotification};
+use crate::wire::live::{TradeEvent, NOTIFICATION_EVENT, TRADE_EVENT, WATCHLIST_EVENT};
+use crate::wire::notifications::NotificationView;
 use hub::Hub;
 use sqlx::PgConnection;
 use std::sync::Arc;

@@ -9,13 +9,13 @@
 
 use super::hub::{Delivery, Subscription, MAX_STREAMS_PER_USER};
 use super::Live;
-use crate::api::live::{PricesEvent, ReadyEvent, PRICES_EVENT, READY_EVENT, TRADE_EVENT, WATCHLIST_EVENT};
-use crate::api::AppError;
 use crate::domain::Symbol;
 use crate::server::market::Market;
 use crate::server::repo::events::{self, StoredEvent};
 use crate::server::repo::watchlist;
 use crate::server::state::AppState;
+use crate::wire::live::{PricesEvent, ReadyEvent, PRICES_EVENT, READY_EVENT, TRADE_EVENT, WATCHLIST_EVENT};
+use crate::wire::AppError;
 use axum::response::sse::Event;
 use futures_util::Stream;
 use sqlx::PgPool;

@@ -1,13 +1,14 @@
 //! The watchlist and its price alerts: limits, validation against the current price, and a
 //! `watchlist` event so every open page of the user follows changes.
 
-use crate::api::watchlist::{AlertView, WatchlistEntry, MAX_PENDING_ALERTS, MAX_WATCHLIST};
-use crate::api::AppError;
 use crate::domain::alert::{self, AlertDirection};
+use crate::domain::limits::{MAX_PENDING_ALERTS, MAX_WATCHLIST};
 use crate::domain::{Money, Symbol};
 use crate::server::repo::alerts::{self, AlertRow};
 use crate::server::repo::watchlist;
 use crate::server::state::AppState;
+use crate::wire::watchlist::{AlertView, WatchlistEntry};
+use crate::wire::AppError;
 use sqlx::PgPool;
 use uuid::Uuid;
 

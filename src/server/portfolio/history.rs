@@ -2,12 +2,11 @@
 //! every trade (inside the trade's transaction), and one per trading day at the close, written by
 //! a background job that any number of instances may run at once.
 
-use super::priced;
+use super::{priced, OwnedPortfolio};
 use crate::domain::quote::{thin, PricePoint};
 use crate::domain::valuation::total_value;
 use crate::domain::Money;
-use crate::server::market::Market;
-use crate::server::repo::portfolios;
+use crate::server::market::{Market, PriceBook};
 use crate::server::repo::snapshots::{self, Close, SnapshotKind};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -25,18 +24,16 @@ pub async fn record_open(conn: &mut PgConnection, portfolio_id: Uuid, cash: Mone
     snapshots::insert(conn, portfolio_id, SnapshotKind::Open, cash, cash, Utc::now()).await
 }
 
-/// Records the portfolio's value after a trade, in the trade's transaction. `held` is every
-/// holding as the trade left it: (symbol, shares, average price).
+/// Records the portfolio's value after a trade, in the trade's transaction: `cash` and
+/// `total_value` as the trade left them (valued from quotes taken before it began).
 pub async fn record_trade(
     conn: &mut PgConnection,
-    market: &Market,
     portfolio_id: Uuid,
     cash: Money,
-    held: Vec<(String, i64, rust_decimal::Decimal)>,
+    total_value: Money,
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let total = total_value(cash, &priced(market, held, Vec::new(), at).await);
-    snapshots::insert(conn, portfolio_id, SnapshotKind::Trade, cash, total, at).await
+    snapshots::insert(conn, portfolio_id, SnapshotKind::Trade, cash, total_value, at).await
 }
 
 /// Writes the last trading day's close for every active portfolio that lacks it; returns how many.
@@ -44,13 +41,20 @@ pub async fn record_trade(
 pub async fn record_closes(pool: &PgPool, market: &Market, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     let (trading_day, closed_at) = market.hours.last_close(now);
     let mut written = 0;
+    // Quotes are asked for once per symbol over the whole job, not once per portfolio.
+    let mut book = PriceBook::new(market, now);
     loop {
         let batch = snapshots::lacking_close(pool, trading_day, closed_at, CLOSE_BATCH).await?;
-        let mut closes = Vec::with_capacity(batch.len());
-        for (portfolio_id, cash, held) in &batch {
-            let total_value = total_value(*cash, &priced(market, held.clone(), Vec::new(), now).await);
-            closes.push(Close { portfolio_id: *portfolio_id, cash: *cash, total_value });
-        }
+        book.fetch(batch.iter().flat_map(|(_, _, held)| held.iter().map(|holding| holding.symbol.clone())).collect())
+            .await;
+        let closes: Vec<Close> = batch
+            .iter()
+            .map(|(portfolio_id, cash, held)| Close {
+                portfolio_id: *portfolio_id,
+                cash: *cash,
+                total_value: total_value(*cash, &priced(&book, held, &[])),
+            })
+            .collect();
         written += snapshots::insert_closes(pool, trading_day, now, &closes).await?;
         if (batch.len() as i64) < CLOSE_BATCH {
             break;
@@ -62,16 +66,13 @@ pub async fn record_closes(pool: &PgPool, market: &Market, now: DateTime<Utc>) -
     Ok(written)
 }
 
-/// The user's active portfolio's recorded values, oldest first, thinned for a chart.
-pub async fn of_user(pool: &PgPool, user_id: Uuid) -> Result<Option<Vec<PricePoint>>, sqlx::Error> {
-    let Some(portfolio_id) = portfolios::active_id(&mut *pool.acquire().await?, user_id).await? else {
-        return Ok(None);
-    };
-    let points = snapshots::history(pool, portfolio_id)
+/// The portfolio's recorded values, oldest first, thinned for a chart.
+pub async fn of_portfolio(pool: &PgPool, portfolio: OwnedPortfolio) -> Result<Vec<PricePoint>, sqlx::Error> {
+    let points = snapshots::history(pool, portfolio.id())
         .await?
         .into_iter()
         .map(|(at, value)| PricePoint { at, price: Money::from_decimal(value) })
         .collect();
     // One point is kept free for the value now, which the page adds.
-    Ok(Some(thin(points, CHART_POINTS - 1)))
+    Ok(thin(points, CHART_POINTS - 1))
 }

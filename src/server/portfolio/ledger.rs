@@ -1,35 +1,35 @@
-//! The trade ledger of a user's active portfolio: pages for the History page and the whole
-//! ledger as CSV.
+//! A portfolio's trade ledger: pages for the History page and the whole ledger as CSV.
 
-use crate::api::history::{LedgerEntry, LedgerPage, PAGE_SIZE};
-use crate::api::AppError;
+use super::OwnedPortfolio;
+use crate::domain::limits::LEDGER_PAGE_SIZE;
 use crate::domain::Money;
-use crate::server::repo::portfolios;
 use crate::server::repo::trades::{self, LedgerFilter, TradeRow};
+use crate::wire::history::{LedgerEntry, LedgerPage};
+use crate::wire::AppError;
 use sqlx::PgPool;
 use std::fmt::Write;
-use uuid::Uuid;
 
-/// Page `requested` (1-based, clamped to the last page) of the user's ledger, newest first.
+/// Page `requested` (1-based, clamped to the last page) of the portfolio's ledger, newest first.
 pub async fn page(
     pool: &PgPool,
-    user_id: Uuid,
+    portfolio: OwnedPortfolio,
     filter: &LedgerFilter<'_>,
     requested: i64,
 ) -> Result<LedgerPage, AppError> {
     let mut conn = pool.acquire().await?;
-    let portfolio_id = active_portfolio(&mut conn, user_id).await?;
+    let portfolio_id = portfolio.id();
     let matching = trades::count(&mut conn, portfolio_id, filter).await?;
-    let pages = crate::domain::number::page_count(matching, PAGE_SIZE);
+    let pages = crate::domain::number::page_count(matching, LEDGER_PAGE_SIZE);
     let page = requested.clamp(1, pages);
-    let rows = trades::list(&mut conn, portfolio_id, filter, Some(PAGE_SIZE), (page - 1) * PAGE_SIZE).await?;
+    let rows =
+        trades::list(&mut conn, portfolio_id, filter, Some(LEDGER_PAGE_SIZE), (page - 1) * LEDGER_PAGE_SIZE).await?;
     Ok(LedgerPage { entries: rows.into_iter().map(entry).collect(), page, pages, matching })
 }
 
-/// The user's whole ledger as CSV, newest first, one header line.
-pub async fn csv(pool: &PgPool, user_id: Uuid) -> Result<String, AppError> {
+/// The portfolio's whole ledger as CSV, newest first, one header line.
+pub async fn csv(pool: &PgPool, portfolio: OwnedPortfolio) -> Result<String, AppError> {
     let mut conn = pool.acquire().await?;
-    let portfolio_id = active_portfolio(&mut conn, user_id).await?;
+    let portfolio_id = portfolio.id();
     let everything = LedgerFilter { symbol: None, side: None };
     let rows = trades::list(&mut conn, portfolio_id, &everything, None, 0).await?;
     let mut out = String::with_capacity(64 * (rows.len() + 1));
@@ -52,10 +52,6 @@ pub async fn csv(pool: &PgPool, user_id: Uuid) -> Result<String, AppError> {
         );
     }
     Ok(out)
-}
-
-async fn active_portfolio(conn: &mut sqlx::PgConnection, user_id: Uuid) -> Result<Uuid, AppError> {
-    portfolios::active_id(conn, user_id).await?.ok_or_else(|| AppError::NotFound("your portfolio".into()))
 }
 
 fn entry(row: TradeRow) -> LedgerEntry {

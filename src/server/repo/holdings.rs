@@ -1,16 +1,27 @@
-//! The `holdings` table.
+//! The `holdings` table. Rows decode straight into [`Holding`]s.
 
-use crate::domain::portfolio::Position;
+use crate::domain::portfolio::{Holding, Position};
 use crate::domain::Symbol;
-use sqlx::PgConnection;
+use sqlx::postgres::PgRow;
+use sqlx::{FromRow, PgConnection, Row};
+use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Every holding of the portfolio, (symbol, shares, average price), locked until the
-/// transaction ends: an order needs its own position and, for the value snapshot, all the rest.
-pub async fn lock_all(
-    conn: &mut PgConnection,
-    portfolio_id: Uuid,
-) -> Result<Vec<(String, i64, rust_decimal::Decimal)>, sqlx::Error> {
+impl FromRow<'_, PgRow> for Holding {
+    fn from_row(row: &PgRow) -> Result<Holding, sqlx::Error> {
+        let symbol: String = row.try_get("symbol")?;
+        Ok(Holding {
+            // The column's CHECK is the domain's rule, so this fails only on a corrupt row.
+            symbol: Symbol::parse(&symbol)
+                .map_err(|error| sqlx::Error::ColumnDecode { index: "symbol".into(), source: Box::new(error) })?,
+            position: Position { shares: row.try_get("shares")?, average_price: row.try_get("average_price")? },
+        })
+    }
+}
+
+/// Every holding of the portfolio, locked until the transaction ends: an order needs its own
+/// position and, for the value snapshot, all the rest.
+pub async fn lock_all(conn: &mut PgConnection, portfolio_id: Uuid) -> Result<Vec<Holding>, sqlx::Error> {
     sqlx::query_as("SELECT symbol, shares, average_price FROM holdings WHERE portfolio_id = $1 FOR UPDATE")
         .bind(portfolio_id)
         .fetch_all(conn)
@@ -46,26 +57,28 @@ pub async fn save(
     Ok(())
 }
 
-/// Every holding of a portfolio: (symbol, shares, average price).
-pub async fn of_portfolio(
-    conn: &mut PgConnection,
-    portfolio_id: Uuid,
-) -> Result<Vec<(String, i64, rust_decimal::Decimal)>, sqlx::Error> {
+/// Every holding of a portfolio.
+pub async fn of_portfolio(conn: &mut PgConnection, portfolio_id: Uuid) -> Result<Vec<Holding>, sqlx::Error> {
     sqlx::query_as("SELECT symbol, shares, average_price FROM holdings WHERE portfolio_id = $1")
         .bind(portfolio_id)
         .fetch_all(conn)
         .await
 }
 
-/// Every holding of several portfolios: (portfolio id, symbol, shares, average price).
+/// Every holding of several portfolios, by portfolio, each portfolio's in symbol order.
 pub async fn of_portfolios(
     conn: &mut PgConnection,
     portfolio_ids: &[Uuid],
-) -> Result<Vec<(Uuid, String, i64, rust_decimal::Decimal)>, sqlx::Error> {
-    sqlx::query_as(
+) -> Result<HashMap<Uuid, Vec<Holding>>, sqlx::Error> {
+    let rows = sqlx::query(
         "SELECT portfolio_id, symbol, shares, average_price FROM holdings WHERE portfolio_id = ANY($1) ORDER BY symbol",
     )
     .bind(portfolio_ids)
     .fetch_all(conn)
-    .await
+    .await?;
+    let mut grouped: HashMap<Uuid, Vec<Holding>> = HashMap::new();
+    for row in &rows {
+        grouped.entry(row.try_get("portfolio_id")?).or_default().push(Holding::from_row(row)?);
+    }
+    Ok(grouped)
 }

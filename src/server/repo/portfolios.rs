@@ -1,5 +1,6 @@
 //! The `portfolios` table.
 
+use crate::domain::portfolio::{Holding, PortfolioKind};
 use crate::domain::Money;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -11,12 +12,14 @@ pub async fn insert(
     conn: &mut PgConnection,
     id: Uuid,
     user_id: Uuid,
+    kind: PortfolioKind,
     starting_cash: Money,
     cash_balance: Money,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO portfolios (id, user_id, starting_cash, cash_balance) VALUES ($1, $2, $3, $4)")
+    sqlx::query("INSERT INTO portfolios (id, user_id, kind, starting_cash, cash_balance) VALUES ($1, $2, $3, $4, $5)")
         .bind(id)
         .bind(user_id)
+        .bind(kind.as_str())
         .bind(starting_cash.amount())
         .bind(cash_balance.amount())
         .execute(conn)
@@ -24,37 +27,55 @@ pub async fn insert(
     Ok(())
 }
 
-/// The stored state of a user's active portfolio, before valuation.
+/// The id and kind of an active portfolio of `user_id`: the one with id `requested`, or the
+/// personal one when `requested` is `None`. `None` when the user has no such portfolio — whoever
+/// else's it may be.
+pub async fn owned(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    requested: Option<Uuid>,
+) -> Result<Option<(Uuid, PortfolioKind)>, sqlx::Error> {
+    let row: Option<(Uuid, String)> = match requested {
+        None => {
+            sqlx::query_as(
+                "SELECT id, kind FROM portfolios WHERE user_id = $1 AND archived_at IS NULL AND kind = 'personal'",
+            )
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?
+        }
+        Some(id) => {
+            sqlx::query_as("SELECT id, kind FROM portfolios WHERE id = $1 AND user_id = $2 AND archived_at IS NULL")
+                .bind(id)
+                .bind(user_id)
+                .fetch_optional(conn)
+                .await?
+        }
+    };
+    Ok(row.and_then(|(id, kind)| Some((id, PortfolioKind::from_column(&kind)?))))
+}
+
+/// The stored state of an active portfolio, before valuation.
 pub struct StoredPortfolio {
     pub id: Uuid,
     pub cash: Money,
     pub starting_cash: Money,
     pub opened_at: DateTime<Utc>,
-    /// (symbol, shares, average price)
-    pub holdings: Vec<(String, i64, Decimal)>,
+    pub holdings: Vec<Holding>,
 }
 
-/// The user's active portfolio with its holdings.
+/// The active portfolio `id` with its holdings.
 #[tracing::instrument(skip(conn))]
-pub async fn holdings_of_active(
-    conn: &mut PgConnection,
-    user_id: Uuid,
-) -> Result<Option<StoredPortfolio>, sqlx::Error> {
+pub async fn with_holdings(conn: &mut PgConnection, id: Uuid) -> Result<Option<StoredPortfolio>, sqlx::Error> {
     let portfolio: Option<(Uuid, Decimal, Decimal, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT id, cash_balance, starting_cash, created_at FROM portfolios WHERE user_id = $1 AND archived_at IS NULL",
+        "SELECT id, cash_balance, starting_cash, created_at FROM portfolios WHERE id = $1 AND archived_at IS NULL",
     )
-    .bind(user_id)
+    .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((id, cash, starting_cash, opened_at)) = portfolio else { return Ok(None) };
+    let Some(row) = portfolio else { return Ok(None) };
     let holdings = super::holdings::of_portfolio(conn, id).await?;
-    Ok(Some(StoredPortfolio {
-        id,
-        cash: Money::from_decimal(cash),
-        starting_cash: Money::from_decimal(starting_cash),
-        opened_at,
-        holdings,
-    }))
+    Ok(Some(StoredPortfolio { holdings, ..stored(row) }))
 }
 
 /// Archives a portfolio: it keeps its holdings and ledger but leaves every view.
@@ -63,31 +84,28 @@ pub async fn archive(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-/// The user's active portfolio (with no holdings read yet), locked until the transaction ends.
-/// Orders lock the portfolio first and its holdings second, always in that order, so they cannot
-/// deadlock.
-pub async fn lock_active(conn: &mut PgConnection, user_id: Uuid) -> Result<Option<StoredPortfolio>, sqlx::Error> {
+/// The active portfolio `id` (with no holdings read yet), locked until the transaction ends;
+/// `None` once it is archived (a reset that committed while this waited). Orders lock the
+/// portfolio first and its holdings second, always in that order, so they cannot deadlock.
+pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Option<StoredPortfolio>, sqlx::Error> {
     let row: Option<(Uuid, Decimal, Decimal, DateTime<Utc>)> = sqlx::query_as(
         "SELECT id, cash_balance, starting_cash, created_at FROM portfolios
-         WHERE user_id = $1 AND archived_at IS NULL FOR UPDATE",
+         WHERE id = $1 AND archived_at IS NULL FOR UPDATE",
     )
-    .bind(user_id)
+    .bind(id)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|(id, cash, starting_cash, opened_at)| StoredPortfolio {
+    Ok(row.map(stored))
+}
+
+fn stored((id, cash, starting_cash, opened_at): (Uuid, Decimal, Decimal, DateTime<Utc>)) -> StoredPortfolio {
+    StoredPortfolio {
         id,
         cash: Money::from_decimal(cash),
         starting_cash: Money::from_decimal(starting_cash),
         opened_at,
         holdings: Vec::new(),
-    }))
-}
-
-pub async fn active_id(conn: &mut PgConnection, user_id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM portfolios WHERE user_id = $1 AND archived_at IS NULL")
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await
+    }
 }
 
 pub async fn set_cash(conn: &mut PgConnection, id: Uuid, cash: Money) -> Result<(), sqlx::Error> {

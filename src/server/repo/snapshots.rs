@@ -1,11 +1,11 @@
 //! The `portfolio_snapshots` table: a portfolio's value as it was at open, after each trade,
 //! and at each trading day's close.
 
+use crate::domain::portfolio::Holding;
 use crate::domain::Money;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool};
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Why a snapshot was taken.
@@ -79,13 +79,13 @@ pub async fn insert_closes(
 }
 
 /// Up to `limit` active portfolios opened before `opened_before` that have no close for
-/// `trading_day` yet, with their cash and holdings (symbol, shares, average price).
+/// `trading_day` yet, with their cash and holdings.
 pub async fn lacking_close(
     pool: &PgPool,
     trading_day: NaiveDate,
     opened_before: DateTime<Utc>,
     limit: i64,
-) -> Result<Vec<(Uuid, Money, Vec<(String, i64, Decimal)>)>, sqlx::Error> {
+) -> Result<Vec<(Uuid, Money, Vec<Holding>)>, sqlx::Error> {
     // Cash and holdings from one snapshot, so a trade committing in between is not half seen.
     let mut tx = crate::server::db::begin_read_only_snapshot(pool).await?;
     let portfolios: Vec<(Uuid, Decimal)> = sqlx::query_as(
@@ -101,18 +101,11 @@ pub async fn lacking_close(
     .fetch_all(&mut *tx)
     .await?;
     let ids: Vec<Uuid> = portfolios.iter().map(|(id, _)| *id).collect();
-    let holdings: Vec<(Uuid, String, i64, Decimal)> =
-        sqlx::query_as("SELECT portfolio_id, symbol, shares, average_price FROM holdings WHERE portfolio_id = ANY($1)")
-            .bind(&ids)
-            .fetch_all(pool)
-            .await?;
-    let mut by_portfolio: HashMap<Uuid, Vec<(String, i64, Decimal)>> = HashMap::new();
-    for (portfolio_id, symbol, shares, average) in holdings {
-        by_portfolio.entry(portfolio_id).or_default().push((symbol, shares, average));
-    }
+    let mut holdings = super::holdings::of_portfolios(&mut tx, &ids).await?;
+    tx.commit().await?;
     Ok(portfolios
         .into_iter()
-        .map(|(id, cash)| (id, Money::from_decimal(cash), by_portfolio.remove(&id).unwrap_or_default()))
+        .map(|(id, cash)| (id, Money::from_decimal(cash), holdings.remove(&id).unwrap_or_default()))
         .collect())
 }
 

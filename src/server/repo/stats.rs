@@ -1,7 +1,7 @@
 //! Aggregate, anonymous figures across the whole platform.
 
-use crate::api::platform::PlatformFigures;
 use crate::domain::Money;
+use crate::wire::platform::PlatformFigures;
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 

@@ -68,34 +68,43 @@ impl TradeRow {
     }
 }
 
-/// The execution an idempotency key already produced in this portfolio, if any.
-/// The trade `key` made in the user's active portfolio, if any: a replay check in one round trip.
-pub async fn by_user_and_idempotency_key(
+/// The trade `key` made in the portfolio, if any.
+pub async fn by_idempotency_key(
     conn: &mut PgConnection,
-    user_id: Uuid,
+    portfolio_id: Uuid,
     key: Uuid,
 ) -> Result<Option<TradeRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT t.id, t.symbol, t.side, t.quantity, t.price, t.amount, t.realized_pnl, t.cash_after, t.executed_at
-         FROM portfolios p JOIN trades t ON t.portfolio_id = p.id AND t.idempotency_key = $2
-         WHERE p.user_id = $1 AND p.archived_at IS NULL",
+        "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at
+         FROM trades WHERE portfolio_id = $1 AND idempotency_key = $2",
     )
-    .bind(user_id)
+    .bind(portfolio_id)
     .bind(key)
     .fetch_optional(conn)
     .await
 }
 
-/// Net trading per symbol since `since`: (symbol, shares bought − sold, cash spent − received).
+/// One symbol's net trading over a period.
+#[derive(sqlx::FromRow)]
+pub struct NetTrading {
+    #[sqlx(try_from = "String")]
+    pub symbol: Symbol,
+    /// Shares bought minus shares sold.
+    pub shares: i64,
+    /// Cash spent on buys minus cash received from sells.
+    pub spent: rust_decimal::Decimal,
+}
+
+/// Net trading per symbol since `since`.
 pub async fn net_since(
     conn: &mut PgConnection,
     portfolio_id: Uuid,
     since: DateTime<Utc>,
-) -> Result<Vec<(String, i64, rust_decimal::Decimal)>, sqlx::Error> {
+) -> Result<Vec<NetTrading>, sqlx::Error> {
     sqlx::query_as(
         "SELECT symbol,
-                SUM(CASE side WHEN 'buy' THEN quantity ELSE -quantity END)::BIGINT,
-                SUM(CASE side WHEN 'buy' THEN amount ELSE -amount END)
+                SUM(CASE side WHEN 'buy' THEN quantity ELSE -quantity END)::BIGINT AS shares,
+                SUM(CASE side WHEN 'buy' THEN amount ELSE -amount END) AS spent
          FROM trades WHERE portfolio_id = $1 AND executed_at > $2
          GROUP BY symbol",
     )

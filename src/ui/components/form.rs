@@ -1,6 +1,6 @@
 //! Form pieces: a labelled input that shows its own error, and the error of the form as a whole.
 
-use crate::api::AppError;
+use crate::wire::AppError;
 use leptos::prelude::*;
 
 /// The error of the last submission of an action, if it failed.
@@ -52,7 +52,7 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     let general = move || error.get().filter(|e| !matches!(e, AppError::InvalidField { .. }));
     view! {
         <div class="form-error" role="alert">
-            {move || general().map(|e| view! { <p>{crate::api::error::sentence_case(&e.to_string())} "."</p> })}
+            {move || general().map(|e| view! { <p>{crate::wire::error::sentence_case(&e.to_string())} "."</p> })}
         </div>
     }
 }

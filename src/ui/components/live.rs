@@ -5,10 +5,11 @@
 //! pages render the same HTML on both sides. `EventSource` reconnects by itself (the server asks
 //! for 2 s) and sends `Last-Event-ID`, so the server replays the stored events a tab missed.
 
-use crate::api::live::{PricesEvent, TradeEvent};
-use crate::api::notifications::{unread_count, NotificationView};
-use crate::api::AppError;
+use crate::api::notifications::unread_count;
 use crate::domain::quote::Quote;
+use crate::wire::live::{PricesEvent, TradeEvent};
+use crate::wire::notifications::NotificationView;
+use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use std::collections::HashMap;
@@ -245,10 +246,10 @@ pub fn poll_while_offline(live: LiveEvents, refetch: impl Fn() + Clone + 'static
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{LiveEvents, REOPEN_AFTER};
-    use crate::api::live::{
+    use crate::ui::components::viewer::use_viewer;
+    use crate::wire::live::{
         ReadyEvent, EVENTS_PATH, NOTIFICATION_EVENT, PRICES_EVENT, READY_EVENT, TRADE_EVENT, WATCHLIST_EVENT,
     };
-    use crate::ui::components::viewer::use_viewer;
     use leptos::prelude::*;
     use serde::de::DeserializeOwned;
     use uuid::Uuid;

@@ -1,9 +1,9 @@
 //! "How many shares can I afford?": a live position-size calculator. It runs entirely in the
 //! browser on the same domain rules the server uses.
 
-use crate::api::error::sentence_case;
 use crate::domain::portfolio::{affordable, Affordable};
 use crate::domain::Money;
+use crate::wire::error::sentence_case;
 use leptos::prelude::*;
 
 #[component]

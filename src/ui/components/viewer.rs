@@ -1,8 +1,9 @@
 //! Who is signed in, for every page: a resource refreshed on each navigation, the header's
 //! account menu, and the gate that sends signed-out visitors to log in and back.
 
-use crate::api::auth::{current_user, Viewer};
-use crate::api::AppError;
+use crate::api::auth::current_user;
+use crate::wire::auth::Viewer;
+use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;

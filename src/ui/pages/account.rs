@@ -1,12 +1,13 @@
 //! Account settings: profile, keeping a guest portfolio, connected sign-ins, password, starting
 //! the portfolio over, and deleting the account.
 
-use crate::api::auth::{ChangePassword, DeleteAccount, UpdateProfile, UpgradeGuest, Viewer};
+use crate::api::auth::{ChangePassword, DeleteAccount, UpdateProfile, UpgradeGuest};
 use crate::api::providers::connected_providers;
 use crate::ui::components::form::{last_error, FormError, TextField};
 use crate::ui::components::provider_buttons::provider_start_href;
 use crate::ui::components::reset_portfolio::ResetPortfolioForm;
 use crate::ui::components::viewer::{refresh_viewer_after, RequireUser};
+use crate::wire::auth::Viewer;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::sync::Arc;

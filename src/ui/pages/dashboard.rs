@@ -2,9 +2,7 @@
 //! and what it holds — refreshed on each trade and price update of the live stream, and every 5
 //! seconds while the stream is down.
 
-use crate::api::auth::Viewer;
 use crate::api::portfolio::{my_portfolio, value_history};
-use crate::api::AppError;
 use crate::domain::quote::PricePoint;
 use crate::domain::valuation::PortfolioValue;
 use crate::ui::components::change::{Change, PercentChange};
@@ -13,6 +11,8 @@ use crate::ui::components::donut::Donut;
 use crate::ui::components::line_chart::LineChart;
 use crate::ui::components::live::{poll_while_offline, use_live_events};
 use crate::ui::components::viewer::RequireUser;
+use crate::wire::auth::Viewer;
+use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::sync::Arc;
@@ -27,10 +27,10 @@ pub const REFRESH_EVERY: Duration = Duration::from_secs(5);
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let live = use_live_events();
-    let overview = Resource::new(|| (), |()| my_portfolio());
+    let overview = Resource::new(|| (), |()| my_portfolio(None));
     // The recorded history changes with a trade (a close shows on the next visit); prices alone
     // move only the figures.
-    let history = Resource::new(move || live.trades_version(), |_| value_history());
+    let history = Resource::new(move || live.trades_version(), |_| value_history(None));
     Effect::watch(move || (live.trades_version(), live.prices_version()), move |_, _, _| overview.refetch(), false);
     poll_while_offline(live, move || {
         overview.refetch();

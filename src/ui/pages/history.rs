@@ -2,13 +2,14 @@
 //! by symbol and side through the address (so filters work without JavaScript and can be
 //! bookmarked), with a CSV download of the whole ledger.
 
-use crate::api::history::{trade_history, LedgerEntry, LedgerPage};
-use crate::api::AppError;
+use crate::api::history::trade_history;
 use crate::domain::Side;
 use crate::ui::components::change::Change;
 use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::live::use_live_events;
 use crate::ui::components::viewer::RequireUser;
+use crate::wire::history::{LedgerEntry, LedgerPage};
+use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -30,7 +31,7 @@ pub fn HistoryPage() -> impl IntoView {
     let live = use_live_events();
     let ledger = Resource::new(
         move || (ledger_query.get(), live.trades_version()),
-        |(q, _)| trade_history(q.page, q.symbol, q.side),
+        |(q, _)| trade_history(q.page, q.symbol, q.side, None),
     );
     view! {
         <Title text="History" />

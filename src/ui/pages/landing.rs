@@ -1,8 +1,9 @@
 //! The landing page: what Papertrade is, live platform figures, and a calculator to try.
 
-use crate::api::platform::{platform_stats, PlatformFigures};
+use crate::api::platform::platform_stats;
 use crate::domain::number::format_count;
 use crate::ui::components::position_calculator::PositionCalculator;
+use crate::wire::platform::PlatformFigures;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -1,9 +1,10 @@
 //! Markets: every listing with its price and day change; search by symbol or company, sort by
 //! any column. Prices refresh every 5 seconds while the page is open.
 
-use crate::api::market::{market_overview, MarketRow};
+use crate::api::market::market_overview;
 use crate::ui::components::change::Change;
 use crate::ui::pages::dashboard::refresh_periodically;
+use crate::wire::market::MarketRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -2,14 +2,13 @@
 //! page at a time (`?page=2`), with read and dismiss actions. New notifications appear as they
 //! arrive on the live stream.
 
-use crate::api::notifications::{
-    notifications, DismissNotification, MarkAllNotificationsRead, MarkNotificationRead, NotificationPage,
-    NotificationView, NOTIFICATIONS_PAGE_SIZE,
-};
-use crate::api::AppError;
+use crate::api::notifications::{notifications, DismissNotification, MarkAllNotificationsRead, MarkNotificationRead};
+use crate::domain::limits::NOTIFICATIONS_PAGE_SIZE;
 use crate::ui::components::form::{last_error, FormError};
 use crate::ui::components::live::use_live_events;
 use crate::ui::components::viewer::RequireUser;
+use crate::wire::notifications::{NotificationPage, NotificationView};
+use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -1,7 +1,7 @@
 //! One stock: its quote with freshness, day range, price chart with a range selector, the
 //! learner's position, and a buy/sell form that previews the order before it is confirmed.
 
-use crate::api::market::{price_history, stock_detail, StockView};
+use crate::api::market::{price_history, stock_detail};
 use crate::api::trading::PlaceOrder;
 use crate::api::watchlist::{my_watchlist, AddToWatchlist};
 use crate::domain::order::fill;
@@ -12,6 +12,7 @@ use crate::ui::components::change::Change;
 use crate::ui::components::form::{last_error, FormError};
 use crate::ui::components::line_chart::LineChart;
 use crate::ui::pages::dashboard::refresh_periodically;
+use crate::wire::market::StockView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -22,7 +23,7 @@ pub fn StockPage() -> impl IntoView {
     // Read once here: the closure also runs in the title's effect, outside this route.
     let params = use_params_map();
     let symbol = move || params.get().get("symbol").unwrap_or_default().to_uppercase();
-    let detail = Resource::new(symbol, stock_detail);
+    let detail = Resource::new(symbol, |symbol| stock_detail(symbol, None));
     // Owned here, not by the form, so the receipt survives the reload each order triggers.
     let place = ServerAction::<PlaceOrder>::new();
     Effect::watch(move || place.version().get(), move |_, _, _| detail.refetch(), false);
@@ -35,7 +36,7 @@ pub fn StockPage() -> impl IntoView {
                         Ok(view) => view! { <Stock view place /> }.into_any(),
                         Err(error) => view! {
                             <h1>"Stock not found"</h1>
-                            <p role="alert">{crate::api::error::sentence_case(&error.to_string())} ". "
+                            <p role="alert">{crate::wire::error::sentence_case(&error.to_string())} ". "
                                 <a href="/markets">"Search the Markets page"</a>"."</p>
                         }.into_any(),
                     }
@@ -65,7 +66,7 @@ fn Stock(view: StockView, place: ServerAction<PlaceOrder>) -> impl IntoView {
 /// The price line, refreshed every 5 seconds on its own so the order form keeps what was typed.
 #[component]
 fn LiveQuote(symbol: String, initial: StockView) -> impl IntoView {
-    let latest = Resource::new(move || symbol.clone(), stock_detail);
+    let latest = Resource::new(move || symbol.clone(), |symbol| stock_detail(symbol, None));
     refresh_periodically(move || latest.refetch());
     let line = move |view: StockView| {
         let row = view.row;

@@ -1,10 +1,7 @@
 //! The watchlist: stocks a learner follows without owning them, with live prices, and price
 //! alerts ("tell me when AAPL rises above $200") that the coach turns into notifications.
 
-use crate::api::watchlist::{
-    my_watchlist, AddToWatchlist, AlertView, CreatePriceAlert, DeletePriceAlert, RemoveFromWatchlist, WatchlistEntry,
-};
-use crate::api::AppError;
+use crate::api::watchlist::{my_watchlist, AddToWatchlist, CreatePriceAlert, DeletePriceAlert, RemoveFromWatchlist};
 use crate::domain::alert::AlertDirection;
 use crate::domain::quote::Quote;
 use crate::ui::components::change::Change;
@@ -12,6 +9,8 @@ use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::form::{last_error, FormError};
 use crate::ui::components::live::use_live_events;
 use crate::ui::components::viewer::RequireUser;
+use crate::wire::watchlist::{AlertView, WatchlistEntry};
+use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::sync::Arc;

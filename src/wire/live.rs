@@ -15,15 +15,21 @@ pub const EVENTS_PATH: &str = "/events";
 
 /// SSE event names.
 pub const NOTIFICATION_EVENT: &str = "notification";
+
 pub const TRADE_EVENT: &str = "trade";
+
 /// The watchlist or its alerts changed (in another tab, or an alert fired); data is `{}`.
 pub const WATCHLIST_EVENT: &str = "watchlist";
+
 pub const PRICES_EVENT: &str = "prices";
+
 pub const READY_EVENT: &str = "ready";
 
-/// An order of the user's that executed (on any instance, from any tab).
+/// An order of the user's that executed (on any instance, from any tab, in any of their portfolios).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TradeEvent {
+    /// The portfolio the trade was in: a page showing another of the user's portfolios ignores it.
+    pub portfolio_id: Uuid,
     pub trade_id: Uuid,
     pub symbol: String,
     pub side: Side,

@@ -1,0 +1,258 @@
+//! The trade path: one [`Trading`] service, one method per step.
+//!
+//! 1. Quote, before anything is locked ([`Trading::quote_order`]): the order's own price (the
+//!    market must be open and know the symbol) and every holding's, for the value snapshot.
+//! 2. Execute, in one PostgreSQL transaction ([`Trading::execute`]): lock the portfolio row,
+//!    then its holding rows (always in that order), apply the pure order rules, write the ledger
+//!    row, cash, holding, value snapshot and live event, commit. No quote is asked for while the
+//!    locks are held; if a holding appeared meanwhile that was not quoted, the transaction is
+//!    rolled back, it is quoted, and the order starts again. The `CHECK` constraints (cash ≥ 0,
+//!    shares > 0) are the backstop (docs/ORDERS.md, step by step).
+//! 3. After the commit ([`Trading::after_commit`]): metrics and the coach, outside the transaction.
+//!
+//! An idempotency key makes a retried order return the first execution instead of a second one
+//! ([`replay`]).
+
+mod replay;
+
+pub use replay::rejected;
+
+use crate::domain::order::{fill, Execution, OrderRejection};
+use crate::domain::portfolio::Holding;
+use crate::domain::quote::Quote;
+use crate::domain::valuation::total_value;
+use crate::domain::{Shares, Side, Symbol};
+use crate::server::config::Config;
+use crate::server::market::{Market, MarketError, PriceBook};
+use crate::server::metrics::Metrics;
+use crate::server::notify;
+use crate::server::portfolio::{self, history, OwnedPortfolio};
+use crate::server::repo::portfolios::StoredPortfolio;
+use crate::server::repo::{holdings, portfolios, trades};
+use crate::server::state::AppState;
+use crate::wire::live::TradeEvent;
+use crate::wire::AppError;
+use axum::extract::FromRef;
+use chrono::{DateTime, Utc};
+use sqlx::{PgPool, Postgres, Transaction};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Times an order starts over because a holding appeared that had not been quoted; past this,
+/// the order is refused as a conflict (another order keeps changing the portfolio).
+const REQUOTES: usize = 3;
+
+/// A market order, parsed.
+pub struct OrderTicket {
+    pub symbol: Symbol,
+    pub side: Side,
+    pub quantity: Shares,
+    pub idempotency_key: Uuid,
+}
+
+/// What placing an order needs, taken from the application state.
+#[derive(Clone)]
+pub struct Trading {
+    pool: PgPool,
+    market: Market,
+    config: Arc<Config>,
+    metrics: Metrics,
+}
+
+impl FromRef<AppState> for Trading {
+    fn from_ref(state: &AppState) -> Trading {
+        Trading {
+            pool: state.pool.clone(),
+            market: state.market.clone(),
+            config: state.config.clone(),
+            metrics: state.metrics.clone(),
+        }
+    }
+}
+
+/// The portfolio and its holdings, locked, with quotes for every holding.
+struct Locked<'m> {
+    tx: Transaction<'static, Postgres>,
+    stored: StoredPortfolio,
+    book: PriceBook<'m>,
+}
+
+impl Trading {
+    /// Places a market order in `portfolio` at the current price.
+    #[tracing::instrument(skip_all, fields(portfolio_id = %portfolio.id(), symbol = %ticket.symbol, side = ticket.side.as_str()))]
+    pub async fn place(&self, portfolio: OwnedPortfolio, ticket: &OrderTicket) -> Result<Execution, AppError> {
+        let now = Utc::now();
+        let quote = match self.quote_order(&ticket.symbol, now).await {
+            Ok(quote) => quote,
+            Err(no_price) => {
+                // A retry of an order that already executed gets its receipt even when nothing
+                // can be priced now (the market has closed since, or quotes are down). When a
+                // price is there, the transaction finds the retry under the portfolio's lock.
+                if let Some(execution) = replay::earlier_execution(&self.pool, portfolio, ticket).await? {
+                    return Ok(execution);
+                }
+                return Err(match no_price {
+                    NoPrice::Rejected(rejection) => self.reject(rejection),
+                    NoPrice::Unavailable => AppError::Unavailable,
+                });
+            }
+        };
+        let mut book = PriceBook::new(&self.market, now);
+        book.insert(ticket.symbol.clone(), quote.clone());
+        let held = holdings::of_portfolio(&mut *self.pool.acquire().await?, portfolio.id()).await?;
+        book.fetch(held.into_iter().map(|holding| holding.symbol).collect()).await;
+        let locked = self.lock_quoted(portfolio, book).await?;
+        let (execution, stored) = self.execute(portfolio, ticket, &quote, locked).await?;
+        if !execution.replayed {
+            self.after_commit(portfolio, &execution, stored).await;
+        }
+        Ok(execution)
+    }
+
+    /// The price an order would execute at now, if the market is open and knows the symbol.
+    async fn quote_order(&self, symbol: &Symbol, now: DateTime<Utc>) -> Result<Quote, NoPrice> {
+        let hours = &self.market.hours;
+        if !hours.is_open(now) {
+            return Err(NoPrice::Rejected(OrderRejection::MarketClosed { next_open: hours.next_open(now) }));
+        }
+        self.market.quote(symbol, now).await.map_err(|error| match error {
+            MarketError::UnknownSymbol(symbol) => NoPrice::Rejected(OrderRejection::UnknownSymbol(symbol.to_string())),
+            MarketError::Unavailable(_) => NoPrice::Unavailable,
+        })
+    }
+
+    /// Begins the order's transaction and locks the portfolio and its holdings — starting over
+    /// (after quoting it) whenever a holding is locked that `book` has no quote for.
+    async fn lock_quoted<'m>(
+        &self,
+        portfolio: OwnedPortfolio,
+        mut book: PriceBook<'m>,
+    ) -> Result<Locked<'m>, AppError> {
+        for _ in 0..=REQUOTES {
+            let mut tx = crate::server::db::begin(&self.pool).await?;
+            let mut stored = portfolios::lock(&mut tx, portfolio.id()).await?.ok_or_else(|| {
+                // A reset archived it while this order waited.
+                AppError::Conflict("your portfolio was just reset; reload the page and try again".into())
+            })?;
+            stored.holdings = holdings::lock_all(&mut tx, portfolio.id()).await?;
+            let unquoted = book.unasked(stored.holdings.iter().map(|holding| &holding.symbol));
+            if unquoted.is_empty() {
+                return Ok(Locked { tx, stored, book });
+            }
+            drop(tx);
+            book.fetch(unquoted).await;
+        }
+        Err(AppError::Conflict("your portfolio is changing too fast to value; please try again".into()))
+    }
+
+    /// Applies the order to the locked portfolio and commits. Returns the execution and the
+    /// portfolio as the order left it (for the coach).
+    async fn execute(
+        &self,
+        portfolio: OwnedPortfolio,
+        ticket: &OrderTicket,
+        quote: &Quote,
+        locked: Locked<'_>,
+    ) -> Result<(Execution, StoredPortfolio), AppError> {
+        let Locked { mut tx, mut stored, book } = locked;
+        let now = book.now();
+        let index = stored.holdings.iter().position(|holding| holding.symbol == ticket.symbol);
+        let position = index.map(|i| stored.holdings[i].position);
+        let fill = match fill(&ticket.symbol, stored.cash, position, ticket.side, ticket.quantity, quote.price) {
+            Ok(fill) => fill,
+            Err(rejection) => {
+                // A retry is judged against the portfolio its first execution changed (the
+                // shares it sold are gone): before refusing, look for that execution.
+                drop(tx);
+                return match replay::earlier_execution(&self.pool, portfolio, ticket).await? {
+                    Some(execution) => Ok((execution, stored)),
+                    None => Err(self.reject(rejection)),
+                };
+            }
+        };
+        // The holdings as this order leaves them, for the value snapshot and the coach.
+        match (index, fill.position_after) {
+            (Some(i), Some(after)) => stored.holdings[i].position = after,
+            (Some(i), None) => drop(stored.holdings.remove(i)),
+            (None, Some(position)) => stored.holdings.push(Holding { symbol: ticket.symbol.clone(), position }),
+            (None, None) => {}
+        }
+        stored.cash = fill.cash_after;
+        let trade = trades::NewTrade {
+            portfolio_id: portfolio.id(),
+            symbol: &ticket.symbol,
+            side: ticket.side,
+            quantity: ticket.quantity,
+            price: fill.price,
+            amount: fill.amount,
+            realized_pnl: fill.realized_pnl,
+            cash_after: fill.cash_after,
+            idempotency_key: ticket.idempotency_key,
+            executed_at: now,
+        };
+        // The ledger row first: its idempotency key is unique per portfolio, so a retry of an
+        // order that executed stops here, under the portfolio's lock, and gets the first receipt.
+        let Some(trade_id) = trades::insert_once(&mut tx, &trade).await? else {
+            drop(tx);
+            let execution = replay::earlier_execution(&self.pool, portfolio, ticket)
+                .await?
+                .ok_or_else(|| AppError::Conflict("this order is being placed already; reload the page".into()))?;
+            return Ok((execution, stored));
+        };
+        portfolios::set_cash(&mut tx, portfolio.id(), fill.cash_after).await?;
+        holdings::save(&mut tx, portfolio.id(), &ticket.symbol, fill.position_after.as_ref()).await?;
+        let value_after = total_value(fill.cash_after, &portfolio::priced(&book, &stored.holdings, &[]));
+        history::record_trade(&mut tx, portfolio.id(), fill.cash_after, value_after, now).await?;
+        let event = TradeEvent {
+            portfolio_id: portfolio.id(),
+            trade_id,
+            symbol: ticket.symbol.to_string(),
+            side: ticket.side,
+            quantity: ticket.quantity.get(),
+            price: fill.price,
+            executed_at: now,
+        };
+        notify::publish_trade(&mut tx, portfolio.user_id(), &event).await?;
+        tx.commit().await?;
+        let execution = Execution {
+            trade_id,
+            symbol: ticket.symbol.clone(),
+            side: ticket.side,
+            quantity: ticket.quantity,
+            price: fill.price,
+            amount: fill.amount,
+            cash_after: fill.cash_after,
+            realized_pnl: fill.realized_pnl,
+            executed_at: now,
+            replayed: false,
+        };
+        Ok((execution, stored))
+    }
+
+    /// What follows a committed order: it is counted, and the coach looks at the portfolio as
+    /// the order left it. Neither can fail the order.
+    async fn after_commit(&self, portfolio: OwnedPortfolio, execution: &Execution, stored: StoredPortfolio) {
+        self.metrics.order_executed();
+        tracing::info!(trade_id = %execution.trade_id, quantity = execution.quantity.get(), price = %execution.price, "order executed");
+        notify::coach::after_trade(
+            &self.pool,
+            &self.market,
+            &self.config.coach,
+            portfolio,
+            stored,
+            execution.executed_at,
+        )
+        .await;
+    }
+
+    fn reject(&self, rejection: OrderRejection) -> AppError {
+        self.metrics.order_rejected(&rejection);
+        rejected(rejection)
+    }
+}
+
+/// Why an order cannot be priced now.
+enum NoPrice {
+    Rejected(OrderRejection),
+    Unavailable,
+}

@@ -1,0 +1,22 @@
+//! Who is signed in, as the pages see them.
+
+use crate::domain::AuthProvider;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The signed-in person, as the interface shows them. Never carries secrets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub id: Uuid,
+    pub username: String,
+    pub email: Option<String>,
+    pub provider: AuthProvider,
+    pub avatar_url: Option<String>,
+    pub has_password: bool,
+}
+
+impl Viewer {
+    pub fn is_guest(&self) -> bool {
+        self.provider == AuthProvider::Guest
+    }
+}
