@@ -9,32 +9,23 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<Viewer>, AppError> {
-    use crate::server::{auth::session, error::respond, state::AppState};
-    async move {
-        let state = AppState::from_context()?;
-        let mut auth = session::from_request().await?;
-        Ok(session::current_user(&mut auth, &state.config).await?.map(|user| user.viewer))
-    }
-    .await
-    .map_err(respond)
+    use crate::server::http::endpoint::anyone;
+    anyone(|mut visitor| async move { Ok(visitor.user().await?.map(|user| user.viewer)) }).await
 }
 
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(email: String, username: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::redirect::after_login;
     use crate::server::auth::{accounts, backend::Credentials, session};
-    use crate::server::{error::respond, state::AppState};
-    async move {
-        let state = AppState::from_context()?;
-        let mut auth = session::from_request().await?;
+    use crate::server::http::endpoint::{anyone, Visitor};
+    anyone(|Visitor { state, session: mut auth }| async move {
         let form = accounts::SignUp { email: &email, username: &username, password: &password };
         let id = accounts::sign_up(&state, form).await?;
         session::authenticate_and_log_in(&mut auth, Credentials::Proven(id)).await?;
         leptos_axum::redirect(&after_login(next.as_deref()));
         Ok(())
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 /// Unknown email and wrong password get the same answer, after the same amount of work.
@@ -43,12 +34,10 @@ pub async fn sign_up(email: String, username: String, password: String, next: Op
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::{redirect::after_login, Email};
     use crate::server::auth::{backend::Credentials, session};
+    use crate::server::http::endpoint::{anyone, Visitor};
     use crate::server::metrics::LoginMethod;
-    use crate::server::{error::respond, state::AppState};
-    async move {
-        let state = AppState::from_context()?;
+    anyone(|Visitor { state, session: mut auth }| async move {
         let attempt = async {
-            let mut auth = session::from_request().await?;
             let wrong = || AppError::Invalid("that email and password do not match an account".into());
             let email = Email::parse(&email).map_err(|error| AppError::field("email", error))?;
             state.rate_limits.check_account(email.as_str())?;
@@ -63,25 +52,22 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
         .await;
         state.metrics.login(LoginMethod::Password, attempt.is_ok());
         attempt
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 #[server(prefix = "/api", endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
-    use crate::server::{auth::session, error::respond};
-    async move {
-        let mut auth = session::from_request().await?;
+    use crate::server::http::endpoint::{anyone, Visitor};
+    anyone(|Visitor { session: mut auth, .. }| async move {
         auth.logout().await.map_err(|error| {
             tracing::error!(%error, "logout failed");
             AppError::Internal
         })?;
         leptos_axum::redirect("/");
         Ok(())
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 /// One click: a guest account with a fresh portfolio, signed in.
@@ -89,12 +75,10 @@ pub async fn log_out() -> Result<(), AppError> {
 pub async fn start_guest(next: Option<String>) -> Result<(), AppError> {
     use crate::domain::redirect::after_login;
     use crate::server::auth::{accounts, backend::Credentials, session};
+    use crate::server::http::endpoint::{anyone, Visitor};
     use crate::server::metrics::LoginMethod;
-    use crate::server::{error::respond, state::AppState};
-    async move {
-        let state = AppState::from_context()?;
+    anyone(|Visitor { state, session: mut auth }| async move {
         let attempt = async {
-            let mut auth = session::from_request().await?;
             let id = accounts::create_guest(&state).await?;
             session::authenticate_and_log_in(&mut auth, Credentials::Proven(id)).await?;
             leptos_axum::redirect(&after_login(next.as_deref()));
@@ -103,67 +87,58 @@ pub async fn start_guest(next: Option<String>) -> Result<(), AppError> {
         .await;
         state.metrics.login(LoginMethod::Guest, attempt.is_ok());
         attempt
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 /// Turns the signed-in guest into a local account, keeping the portfolio.
 #[server(prefix = "/api", endpoint = "upgrade_guest")]
 pub async fn upgrade_guest(email: String, username: String, password: String) -> Result<(), AppError> {
     use crate::server::auth::{accounts, backend::Credentials, session};
-    use crate::server::error::respond;
-    async move {
-        let (state, mut auth, user) = session::signed_in().await?;
+    use crate::server::http::endpoint::{signed_in, Caller};
+    signed_in(|Caller { state, session: mut auth, user }| async move {
         let form = accounts::SignUp { email: &email, username: &username, password: &password };
         accounts::upgrade_guest(&state, &user, form).await?;
         session::authenticate_and_log_in(&mut auth, Credentials::Proven(user.id)).await?;
         leptos_axum::redirect("/account");
         Ok(())
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 /// Sets a new password; every other session of the account ends, this one continues under a new id.
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     use crate::server::auth::{accounts, backend::Credentials, session};
-    use crate::server::error::respond;
-    async move {
-        let (state, mut auth, user) = session::signed_in().await?;
+    use crate::server::http::endpoint::{signed_in, Caller};
+    signed_in(|Caller { state, session: mut auth, user }| async move {
         accounts::change_password(&state, &user, &current_password, &new_password).await?;
         session::authenticate_and_log_in(&mut auth, Credentials::Proven(user.id)).await?;
         Ok(())
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 #[server(prefix = "/api", endpoint = "update_profile")]
 pub async fn update_profile(username: String, avatar_url: String) -> Result<(), AppError> {
-    use crate::server::auth::{accounts, session};
-    use crate::server::error::respond;
-    async move {
-        let (state, _, user) = session::signed_in().await?;
+    use crate::server::auth::accounts;
+    use crate::server::http::endpoint::{signed_in, Caller};
+    signed_in(|Caller { state, user, .. }| async move {
         accounts::update_profile(&state, &user, &username, &avatar_url).await
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 /// Deletes the signed-in account and everything it owns; `confirmation` must be the username.
 #[server(prefix = "/api", endpoint = "delete_account")]
 pub async fn delete_account(confirmation: String) -> Result<(), AppError> {
-    use crate::server::auth::{accounts, session};
-    use crate::server::error::respond;
-    async move {
-        let (state, mut auth, user) = session::signed_in().await?;
+    use crate::server::auth::accounts;
+    use crate::server::http::endpoint::{signed_in, Caller};
+    signed_in(|Caller { state, session: mut auth, user }| async move {
         accounts::delete_account(&state, &user, &confirmation).await?;
         let _ = auth.logout().await;
         leptos_axum::redirect("/");
         Ok(())
-    }
+    })
     .await
-    .map_err(respond)
 }

@@ -16,19 +16,17 @@ pub async fn trade_history(
     portfolio: Option<String>,
 ) -> Result<LedgerPage, AppError> {
     use super::portfolio::parse_portfolio;
+    use crate::server::http::endpoint::{signed_in, Caller};
     use crate::server::portfolio::{ledger, owned_in};
     use crate::server::repo::trades::LedgerFilter;
-    use crate::server::{auth::session, error::respond};
-    async move {
-        let (state, _, user) = session::signed_in().await?;
+    signed_in(|Caller { state, user, .. }| async move {
         let symbol = parse_symbol_filter(&symbol)?;
         let filter = LedgerFilter { symbol: symbol.as_ref(), side: parse_side_filter(&side)? };
         let requested = page.trim().parse::<i64>().unwrap_or(1).max(1);
         let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
         ledger::page(&state.pool, owned, &filter, requested).await
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 /// An empty symbol filter means every symbol.

@@ -9,10 +9,13 @@ use leptos::prelude::*;
 /// Listings matching `query` (symbol or company name), with their latest quotes.
 #[server(prefix = "/api", endpoint = "market_overview")]
 pub async fn market_overview(query: String) -> Result<Vec<MarketRow>, AppError> {
-    use crate::server::{error::respond, market::view, state::AppState};
-    let state = AppState::from_context().map_err(respond)?;
-    let query: String = query.chars().take(50).collect();
-    Ok(view::rows(&state.market, &state.market.universe.search(&query)).await)
+    use crate::server::http::endpoint::{anyone, Visitor};
+    use crate::server::market::view;
+    anyone(|Visitor { state, .. }| async move {
+        let query: String = query.chars().take(50).collect();
+        Ok(view::rows(&state.market, &state.market.universe.search(&query)).await)
+    })
+    .await
 }
 
 /// One stock's quote, day range and market state; signed in, also the caller's position in
@@ -20,31 +23,29 @@ pub async fn market_overview(query: String) -> Result<Vec<MarketRow>, AppError> 
 #[server(prefix = "/api", endpoint = "stock_detail")]
 pub async fn stock_detail(symbol: String, portfolio: Option<String>) -> Result<StockView, AppError> {
     use super::portfolio::parse_portfolio;
+    use crate::server::http::endpoint::anyone;
+    use crate::server::market::view;
     use crate::server::portfolio::owned_in;
-    use crate::server::{auth::session, error::respond, market::view, state::AppState};
-    async move {
-        let state = AppState::from_context()?;
+    anyone(|mut visitor| async move {
+        let state = visitor.state.clone();
         let symbol = view::known_symbol(&state.market, &symbol)?;
-        let mut auth = session::from_request().await?;
-        let viewer = match session::current_user(&mut auth, &state.config).await? {
+        let viewer = match visitor.user().await? {
             Some(user) => Some(owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?),
             None => None,
         };
         view::stock_detail(&state, &symbol, viewer).await
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 #[server(prefix = "/api", endpoint = "price_history")]
 pub async fn price_history(symbol: String, range: ChartRange) -> Result<Vec<PricePoint>, AppError> {
-    use crate::server::{error::respond, market::view, state::AppState};
-    async move {
-        let state = AppState::from_context()?;
+    use crate::server::http::endpoint::{anyone, Visitor};
+    use crate::server::market::view;
+    anyone(|Visitor { state, .. }| async move {
         let symbol = view::known_symbol(&state.market, &symbol)?;
         let listing = state.market.listing(&symbol).map_err(|e| AppError::NotFound(e.to_string()))?;
         state.market.quotes.history(listing, range, chrono::Utc::now()).await.map_err(|_| AppError::Unavailable)
-    }
+    })
     .await
-    .map_err(respond)
 }

@@ -8,74 +8,66 @@ use leptos::prelude::*;
 /// A page of the caller's notifications (dismissed ones left out), newest first.
 #[server(prefix = "/api", endpoint = "notifications")]
 pub async fn notifications(page: Option<i64>) -> Result<NotificationPage, AppError> {
-    use crate::server::{auth::session, error::respond, notify::centre};
-    async move {
-        let (state, _, user) = session::signed_in().await?;
-        centre::page(&state.pool, user.id, page.unwrap_or(1)).await
-    }
-    .await
-    .map_err(respond)
+    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::notify::centre;
+    signed_in(|Caller { state, user, .. }| async move { centre::page(&state.pool, user.id, page.unwrap_or(1)).await })
+        .await
 }
 
 /// How many of the caller's notifications are unread; 0 when signed out, so every page's header
 /// can ask.
 #[server(prefix = "/api", endpoint = "unread_count")]
 pub async fn unread_count() -> Result<i64, AppError> {
-    use crate::server::{auth::session, error::respond, repo::notifications, state::AppState};
-    async move {
-        let state = AppState::from_context()?;
-        let mut auth = session::from_request().await?;
-        match session::current_user(&mut auth, &state.config).await? {
-            Some(user) => Ok(notifications::unread_count(&state.pool, user.id).await?),
+    use crate::server::http::endpoint::anyone;
+    use crate::server::repo::notifications;
+    anyone(|mut visitor| async move {
+        match visitor.user().await? {
+            Some(user) => Ok(notifications::unread_count(&visitor.state.pool, user.id).await?),
             None => Ok(0),
         }
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 /// Marks one of the caller's notifications read (idempotent).
 #[server(prefix = "/api", endpoint = "mark_notification_read")]
 pub async fn mark_notification_read(id: String) -> Result<(), AppError> {
-    use crate::server::{auth::session, error::respond, repo::notifications};
-    async move {
-        let (state, _, user) = session::signed_in().await?;
+    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::repo::notifications;
+    signed_in(|Caller { state, user, .. }| async move {
         let id = parse_notification_id(&id)?;
         notifications::mark_read(&state.pool, user.id, id, chrono::Utc::now())
             .await?
             .then_some(())
             .ok_or_else(|| AppError::NotFound("that notification".into()))
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 /// Marks every unread notification of the caller read; answers how many changed.
 #[server(prefix = "/api", endpoint = "mark_all_notifications_read")]
 pub async fn mark_all_notifications_read() -> Result<i64, AppError> {
-    use crate::server::{auth::session, error::respond, repo::notifications};
-    async move {
-        let (state, _, user) = session::signed_in().await?;
+    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::repo::notifications;
+    signed_in(|Caller { state, user, .. }| async move {
         Ok(notifications::mark_all_read(&state.pool, user.id, chrono::Utc::now()).await?)
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 /// Hides one of the caller's notifications from the centre (it counts as read too).
 #[server(prefix = "/api", endpoint = "dismiss_notification")]
 pub async fn dismiss_notification(id: String) -> Result<(), AppError> {
-    use crate::server::{auth::session, error::respond, repo::notifications};
-    async move {
-        let (state, _, user) = session::signed_in().await?;
+    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::repo::notifications;
+    signed_in(|Caller { state, user, .. }| async move {
         let id = parse_notification_id(&id)?;
         notifications::dismiss(&state.pool, user.id, id, chrono::Utc::now())
             .await?
             .then_some(())
             .ok_or_else(|| AppError::NotFound("that notification".into()))
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 #[cfg(feature = "ssr")]

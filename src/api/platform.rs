@@ -7,12 +7,8 @@ use leptos::prelude::*;
 /// Public by design: returns only counts and totals across all users, never anyone's data.
 #[server(prefix = "/api", endpoint = "platform_stats")]
 pub async fn platform_stats() -> Result<PlatformFigures, AppError> {
-    use crate::server::{error::respond, repo::stats, state::AppState};
+    use crate::server::http::endpoint::{anyone, Visitor};
+    use crate::server::repo::stats;
 
-    async move {
-        let state = AppState::from_context()?;
-        Ok(stats::platform(&state.pool).await?)
-    }
-    .await
-    .map_err(respond)
+    anyone(|Visitor { state, .. }| async move { Ok(stats::platform(&state.pool).await?) }).await
 }

@@ -11,40 +11,35 @@ use uuid::Uuid;
 /// The caller's portfolio valued now; 401 when signed out, 404 when it is not theirs.
 #[server(prefix = "/api", endpoint = "my_portfolio")]
 pub async fn my_portfolio(portfolio: Option<String>) -> Result<PortfolioValue, AppError> {
+    use crate::server::http::endpoint::{signed_in, Caller};
     use crate::server::portfolio::{self, owned_in};
-    use crate::server::{auth::session, error::respond};
-    async move {
-        let (state, _, user) = session::signed_in().await?;
+    signed_in(|Caller { state, user, .. }| async move {
         let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
         portfolio::value_of(&state, owned).await
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 /// The portfolio's value as recorded over time (at open, after each trade, at each close),
 /// oldest first. The value now is `my_portfolio`'s; the chart appends it.
 #[server(prefix = "/api", endpoint = "value_history")]
 pub async fn value_history(portfolio: Option<String>) -> Result<Vec<PricePoint>, AppError> {
+    use crate::server::http::endpoint::{signed_in, Caller};
     use crate::server::portfolio::{history, owned_in};
-    use crate::server::{auth::session, error::respond};
-    async move {
-        let (state, _, user) = session::signed_in().await?;
+    signed_in(|Caller { state, user, .. }| async move {
         let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
         Ok(history::of_portfolio(&state.pool, owned).await?)
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 /// Starts over: the personal portfolio and its ledger are archived (kept, but out of every
 /// view) and a new one opens with the starting cash. `confirm` must be `yes`.
 #[server(prefix = "/api", endpoint = "reset_portfolio")]
 pub async fn reset_portfolio(confirm: Option<String>, portfolio: Option<String>) -> Result<(), AppError> {
+    use crate::server::http::endpoint::{signed_in, Caller};
     use crate::server::portfolio::{self, owned_in};
-    use crate::server::{auth::session, error::respond};
-    async move {
-        let (state, _, user) = session::signed_in().await?;
+    signed_in(|Caller { state, user, .. }| async move {
         if confirm.as_deref().map(str::trim) != Some("yes") {
             return Err(AppError::field("confirm", "tick the box to confirm that you want to start over"));
         }
@@ -52,9 +47,8 @@ pub async fn reset_portfolio(confirm: Option<String>, portfolio: Option<String>)
         portfolio::reset(&state, owned).await?;
         leptos_axum::redirect("/dashboard");
         Ok(())
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 /// The portfolio a request names: `None` (absent or empty) means the caller's personal one.

@@ -9,17 +9,19 @@ use leptos::prelude::*;
 /// The providers this server is set up for; the log-in page shows a button for each.
 #[server(prefix = "/api", endpoint = "sign_in_providers")]
 pub async fn sign_in_providers() -> Result<Vec<AuthProvider>, AppError> {
-    use crate::server::{error::respond, state::AppState};
-    let state = AppState::from_context().map_err(respond)?;
-    Ok(AuthProvider::OAUTH.into_iter().filter(|provider| state.config.oauth(*provider).is_some()).collect())
+    use crate::server::http::endpoint::{anyone, Visitor};
+    anyone(|Visitor { state, .. }| async move {
+        Ok(AuthProvider::OAUTH.into_iter().filter(|provider| state.config.oauth(*provider).is_some()).collect())
+    })
+    .await
 }
 
 /// The signed-in account's providers: connected ones with their date, and those it could connect.
 #[server(prefix = "/api", endpoint = "connected_providers")]
 pub async fn connected_providers() -> Result<Vec<ProviderConnection>, AppError> {
-    use crate::server::{auth::session, error::respond, repo::identities};
-    async move {
-        let (state, _, user) = session::signed_in().await?;
+    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::repo::identities;
+    signed_in(|Caller { state, user, .. }| async move {
         let connected = identities::connected(&state.pool, user.id).await?;
         Ok(AuthProvider::OAUTH
             .into_iter()
@@ -33,7 +35,6 @@ pub async fn connected_providers() -> Result<Vec<ProviderConnection>, AppError> 
             })
             .filter(|connection| connection.available || connection.connected_on.is_some())
             .collect())
-    }
+    })
     .await
-    .map_err(respond)
 }

@@ -18,12 +18,11 @@ pub async fn place_order(
 ) -> Result<OrderReceipt, AppError> {
     use super::portfolio::parse_portfolio;
     use crate::domain::{Shares, Symbol};
+    use crate::server::http::endpoint::{signed_in, Caller};
     use crate::server::portfolio::owned_in;
     use crate::server::trading::{OrderTicket, Trading};
-    use crate::server::{auth::session, error::respond};
     use axum::extract::FromRef;
-    async move {
-        let (state, _, user) = session::signed_in().await?;
+    signed_in(|Caller { state, user, .. }| async move {
         let ticket = OrderTicket {
             symbol: Symbol::parse(&symbol).map_err(|e| AppError::field("symbol", e))?,
             side: parse_side(&side)?,
@@ -33,9 +32,8 @@ pub async fn place_order(
         };
         let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
         Ok(Trading::from_ref(&state).place(owned, &ticket).await?.into())
-    }
+    })
     .await
-    .map_err(respond)
 }
 
 pub fn parse_side(side: &str) -> Result<Side, AppError> {

@@ -1,87 +1,93 @@
 //! Work that runs beside the server: recording each trading day's closing portfolio values, the
 //! coach's scheduled rules, price alerts, and deleting expired sessions, abandoned guests and old
-//! live events. Every job is safe to run on several instances at once.
+//! live events. Every job is safe to run on several instances at once; the ones that must not
+//! overlap take an advisory lock, and an instance that finds it taken skips that round.
 
 use super::notify::{alerts, coach};
 use super::portfolio::history;
 use super::repo::events;
 use super::state::AppState;
+use std::fmt::Debug;
+use std::future::Future;
 use std::time::Duration;
 
 const SWEEP_EVERY: Duration = Duration::from_secs(15 * 60);
-/// Advisory-lock keys of the jobs one instance at a time runs (any other instance skips that round).
+/// Advisory-lock keys of the jobs one instance at a time runs.
 const COACH_JOB: i64 = 0x7061_7065_0001;
 const ALERTS_JOB: i64 = 0x7061_7065_0002;
 /// How long stored live events stay available for reconnecting pages.
 const EVENTS_KEPT_FOR: chrono::Duration = chrono::Duration::days(7);
 
+/// Which instances run a job's round.
+#[derive(Clone, Copy)]
+enum Runs {
+    /// Every instance (the job itself copes with the others).
+    Everywhere,
+    /// One instance at a time, under this advisory-lock key.
+    Exclusively(i64),
+}
+
 /// Starts the housekeeping tasks; they run until the process exits.
 pub fn spawn(state: &AppState) {
-    let (pool, market) = (state.pool.clone(), state.market.clone());
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(history::CLOSE_JOB_EVERY);
-        loop {
-            ticks.tick().await;
-            if let Err(error) = history::record_closes(&pool, &market, chrono::Utc::now()).await {
-                tracing::warn!(%error, "could not record closing values; will retry");
-            }
-        }
+    every(state, "record closing values", history::CLOSE_JOB_EVERY, Runs::Everywhere, |state| async move {
+        history::record_closes(&state.pool, &state.market, chrono::Utc::now()).await.map(drop)
     });
-    let (pool, market, settings) = (state.pool.clone(), state.market.clone(), state.config.coach.clone());
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(coach::SCHEDULE_EVERY);
-        loop {
-            ticks.tick().await;
-            let round = coach::scheduled_round(&pool, &market, &settings, chrono::Utc::now());
-            match super::db::exclusively(&pool, COACH_JOB, round).await {
-                Ok(Some(Err(error))) => tracing::warn!(?error, "the scheduled coach run failed; will retry"),
-                Err(error) => tracing::warn!(%error, "cannot start the scheduled coach run; will retry"),
-                Ok(_) => {}
-            }
-        }
+    every(state, "run the scheduled coach", coach::SCHEDULE_EVERY, Runs::Exclusively(COACH_JOB), |state| async move {
+        coach::scheduled_round(&state.pool, &state.market, &state.config.coach, chrono::Utc::now()).await.map(drop)
     });
-    let (pool, market) = (state.pool.clone(), state.market.clone());
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(alerts::CHECK_EVERY);
-        loop {
-            ticks.tick().await;
-            match super::db::exclusively(&pool, ALERTS_JOB, alerts::check(&pool, &market, chrono::Utc::now())).await {
-                Ok(Some(Err(error))) => tracing::warn!(?error, "could not check price alerts; will retry"),
-                Err(error) => tracing::warn!(%error, "cannot start the price-alert check; will retry"),
-                Ok(_) => {}
-            }
-        }
+    every(state, "check price alerts", alerts::CHECK_EVERY, Runs::Exclusively(ALERTS_JOB), |state| async move {
+        alerts::check(&state.pool, &state.market, chrono::Utc::now()).await.map(drop)
     });
+    every(state, "delete expired sessions", SWEEP_EVERY, Runs::Everywhere, |state| async move {
+        super::repo::sessions::delete_expired(&state.pool).await.map(drop)
+    });
+    every(state, "delete abandoned guests", SWEEP_EVERY, Runs::Everywhere, |state| async move {
+        delete_abandoned_guests(&state).await.map(drop)
+    });
+    every(state, "delete old live events", SWEEP_EVERY, Runs::Everywhere, |state| async move {
+        events::delete_before(&state.pool, chrono::Utc::now() - EVENTS_KEPT_FOR).await.map(drop)
+    });
+}
+
+/// Runs `job` now and then every `period` until the process exits. A failed round is logged
+/// (`what` names it) and the next tick tries again.
+fn every<Job, Round, Error>(state: &AppState, what: &'static str, period: Duration, runs: Runs, job: Job)
+where
+    Job: Fn(AppState) -> Round + Send + 'static,
+    Round: Future<Output = Result<(), Error>> + Send,
+    Error: Debug + Send,
+{
     let state = state.clone();
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(SWEEP_EVERY);
+        let mut ticks = tokio::time::interval(period);
         loop {
             ticks.tick().await;
-            if let Err(error) = super::repo::sessions::delete_expired(&state.pool).await {
-                tracing::warn!(%error, "could not delete expired sessions; will retry");
-            }
-            delete_abandoned_guests(&state).await;
-            if let Err(error) = events::delete_before(&state.pool, chrono::Utc::now() - EVENTS_KEPT_FOR).await {
-                tracing::warn!(%error, "could not delete old live events");
+            let round = job(state.clone());
+            let outcome = match runs {
+                Runs::Everywhere => round.await,
+                Runs::Exclusively(key) => match super::db::exclusively(&state.pool, key, round).await {
+                    Ok(Some(outcome)) => outcome,
+                    Ok(None) => Ok(()), // another instance has this round
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot {what}: the job's lock is out of reach; will retry");
+                        continue;
+                    }
+                },
+            };
+            if let Err(error) = outcome {
+                tracing::warn!(?error, "could not {what}; will retry");
             }
         }
     });
 }
 
-/// Deletes guest accounts older than `GUEST_RETENTION_MINUTES` that never became real accounts.
-pub async fn delete_abandoned_guests(state: &AppState) -> u64 {
+/// Deletes guest accounts older than `GUEST_RETENTION_MINUTES` that never became real accounts;
+/// returns how many.
+pub async fn delete_abandoned_guests(state: &AppState) -> Result<u64, sqlx::Error> {
     let retention = chrono::Duration::from_std(state.config.guest_retention).unwrap_or(chrono::Duration::MAX);
-    let cutoff = chrono::Utc::now() - retention;
-    match super::repo::users::delete_guests_created_before(&state.pool, cutoff).await {
-        Ok(deleted) => {
-            if deleted > 0 {
-                tracing::info!(deleted, "deleted abandoned guest accounts");
-            }
-            deleted
-        }
-        Err(error) => {
-            tracing::warn!(%error, "could not delete abandoned guests");
-            0
-        }
+    let deleted = super::repo::users::delete_guests_created_before(&state.pool, chrono::Utc::now() - retention).await?;
+    if deleted > 0 {
+        tracing::info!(deleted, "deleted abandoned guest accounts");
     }
+    Ok(deleted)
 }

@@ -83,7 +83,7 @@ fn url_only_settings(database_url: &str) -> Vec<(&'static str, String)> {
     let Ok(url) = reqwest::Url::parse(database_url) else { return Vec::new() };
     let mut settings = Vec::new();
     if let Some(password) = url.password() {
-        settings.push(("PGPASSWORD", percent_decode(password)));
+        settings.push(("PGPASSWORD", percent_encoding::percent_decode_str(password).decode_utf8_lossy().into_owned()));
     }
     for (key, value) in url.query_pairs() {
         let var = match key.as_ref() {
@@ -98,26 +98,6 @@ fn url_only_settings(database_url: &str) -> Vec<(&'static str, String)> {
         settings.push((var, value.into_owned()));
     }
     settings
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-            }
-            (byte, ..) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A client program that neither reads our stdin nor outlives us.
@@ -214,15 +194,11 @@ fn parse_migrations(script: &str) -> anyhow::Result<BTreeMap<i64, Vec<u8>>> {
             let fields: Vec<&str> = row.split('\t').collect();
             let version = fields.get(version_at).and_then(|v| v.parse().ok());
             // A bytea in COPY text: `\\x` and hex digits.
-            let checksum = fields.get(checksum_at).and_then(|c| c.strip_prefix("\\\\x")).and_then(decode_hex);
+            let checksum =
+                fields.get(checksum_at).and_then(|c| c.strip_prefix("\\\\x")).and_then(|hex| hex::decode(hex).ok());
             version.zip(checksum).with_context(|| format!("unexpected row in the backup's _sqlx_migrations: {row:?}"))
         })
         .collect()
-}
-
-fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = hex.chars().map(|c| c.to_digit(16).map(|d| d as u8)).collect::<Option<_>>()?;
-    digits.len().is_multiple_of(2).then(|| digits.chunks(2).map(|pair| pair[0] * 16 + pair[1]).collect())
 }
 
 /// The migrations compiled into this binary: version and checksum.

@@ -1,8 +1,11 @@
 //! Server-side glue for [`AppError`]: database errors become opaque errors (logged here, with
-//! their context), and every error sets the HTTP status of the server-function response.
+//! their context), every error is an HTTP answer of its own status (`IntoResponse`), and sets
+//! the status of the server-function response it ends.
 
+use crate::wire::error::sentence_case;
 use crate::wire::AppError;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use std::cell::RefCell;
 use std::future::Future;
 
@@ -60,6 +63,25 @@ pub async fn with_request_fault<T>(request: impl Future<Output = T>) -> (T, Opti
         .await
 }
 
+impl AppError {
+    /// The HTTP status of this error's answer.
+    pub fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+/// A plain route's answer for an error: its status, its sentence as text, and `Retry-After`
+/// when trying again later is worth it.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status_code(), sentence_case(&self.to_string())).into_response();
+        if let Some(secs) = retry_after_secs(&self) {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
 /// How long a client is asked to wait (`Retry-After`) before retrying an [`AppError::Unavailable`].
 pub const RETRY_UNAVAILABLE_AFTER_SECS: u64 = 5;
 
@@ -81,7 +103,7 @@ pub fn respond(error: AppError) -> AppError {
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         let mut parts = response.0.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if !parts.headers.contains_key(header::LOCATION) {
-            parts.status = Some(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+            parts.status = Some(error.status_code());
             if let Some(secs) = retry_after_secs(&error) {
                 parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
             }
@@ -132,6 +154,16 @@ mod tests {
         };
         assert_eq!(status_after(false), Some(StatusCode::UNAUTHORIZED));
         assert_eq!(status_after(true), Some(StatusCode::FOUND));
+    }
+
+    #[test]
+    fn an_error_answers_with_its_status_its_sentence_and_when_to_retry() {
+        let busy = AppError::Unavailable.into_response();
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[header::RETRY_AFTER], RETRY_UNAVAILABLE_AFTER_SECS.to_string());
+        let refused = AppError::Invalid("enter a whole number".into()).into_response();
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        assert!(!refused.headers().contains_key(header::RETRY_AFTER));
     }
 
     #[tokio::test]

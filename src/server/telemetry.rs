@@ -1,23 +1,21 @@
 //! Logging: `tracing` to stderr, filtered by `RUST_LOG` (default: `info`, with sqlx's
 //! per-statement notices quietened), as text (coloured only on a terminal) or, with
-//! `LOG_FORMAT=json`, as one JSON object per line:
+//! `LOG_FORMAT=json`, as one JSON object per line — tracing-subscriber's own JSON format, with
+//! the event's fields at the top level and the open spans listed from the outermost in:
 //!
 //! ```json
-//! {"timestamp":"2026-01-05T09:30:00.123456Z","level":"INFO","target":"papertrade::server::trading",
-//!  "message":"order executed","fields":{"quantity":3,"price":"189.99"},
-//!  "request_id":"6f1c…","spans":[{"name":"request","request_id":"6f1c…","method":"POST","path":"/api/place_order"}]}
+//! {"timestamp":"2026-01-05T09:30:00.123456Z","level":"INFO","message":"order executed","quantity":3,
+//!  "price":"189.99","target":"papertrade::server::trading",
+//!  "spans":[{"name":"request","request_id":"6f1c…","method":"POST","path":"/api/place_order"}]}
 //! ```
 //!
-//! `request_id` is the `X-Request-Id` of the request the line was written in (absent outside
-//! requests); `spans` lists the open spans from the outermost in, with their fields.
+//! The `request` span (always the first in `spans` inside a request, absent outside one) carries
+//! the `X-Request-Id` of the request the line was written in.
 
 use super::config::LogFormat;
-use serde_json::{Map, Value};
 use std::io::IsTerminal;
-use tracing::{Event, Subscriber};
-use tracing_subscriber::fmt::format::{JsonFields, Writer};
-use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
-use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::fmt::format::{DefaultFields, Format, Json, JsonFields};
+use tracing_subscriber::fmt::SubscriberBuilder;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(format: LogFormat) {
@@ -26,80 +24,21 @@ pub fn init(format: LogFormat) {
     // A second call (e.g. in tests) keeps the first subscriber; that is fine.
     let _ = match format {
         LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).try_init(),
-        LogFormat::Json => builder.with_ansi(false).fmt_fields(JsonFields::new()).event_format(JsonLines).try_init(),
+        LogFormat::Json => json_lines(builder).try_init(),
     };
 }
 
-/// Formats each event as one JSON object (see the module documentation). Span fields are kept
-/// as JSON by [`JsonFields`], so they are read back, never re-escaped by hand.
-pub struct JsonLines;
-
-impl<S> FormatEvent<S, JsonFields> for JsonLines
-where
-    S: Subscriber + for<'a> LookupSpan<'a>,
-{
-    fn format_event(
-        &self,
-        ctx: &FmtContext<'_, S, JsonFields>,
-        mut writer: Writer<'_>,
-        event: &Event<'_>,
-    ) -> std::fmt::Result {
-        let mut recorded = String::new();
-        JsonFields::new().format_fields(Writer::new(&mut recorded), event)?;
-        let mut fields = json_object(&recorded);
-        let message = fields.remove("message").unwrap_or_else(|| Value::String(String::new()));
-
-        let mut spans = Vec::new();
-        let mut request_id = None;
-        for span in ctx.event_scope().into_iter().flat_map(|scope| scope.from_root()) {
-            let extensions = span.extensions();
-            let mut entry = extensions.get::<FormattedFields<JsonFields>>().map_or_else(Map::new, |f| json_object(f));
-            if let Some(id) = entry.get("request_id") {
-                request_id = Some(id.clone());
-            }
-            entry.insert("name".into(), span.name().into());
-            spans.push(Value::Object(entry));
-        }
-
-        let metadata = event.metadata();
-        let line = JsonLine {
-            timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-            level: metadata.level().as_str(),
-            target: metadata.target(),
-            message,
-            fields,
-            request_id,
-            spans,
-        };
-        let text = serde_json::to_string(&line).map_err(|_| std::fmt::Error)?;
-        writeln!(writer, "{text}")
-    }
-}
-
-/// One log line, its keys in this order.
-#[derive(serde::Serialize)]
-struct JsonLine<'a> {
-    timestamp: String,
-    level: &'static str,
-    target: &'a str,
-    message: Value,
-    fields: Map<String, Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<Value>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    spans: Vec<Value>,
-}
-
-fn json_object(text: &str) -> Map<String, Value> {
-    match serde_json::from_str(text) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    }
+/// The JSON format of the module documentation.
+fn json_lines<Filter, Writer>(
+    builder: SubscriberBuilder<DefaultFields, Format, Filter, Writer>,
+) -> SubscriberBuilder<JsonFields, Format<Json>, Filter, Writer> {
+    builder.with_ansi(false).json().flatten_event(true).with_current_span(false).with_span_list(true)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
     use std::sync::{Arc, Mutex};
 
     /// Collects what the subscriber writes.
@@ -120,12 +59,7 @@ mod tests {
     fn json_lines_of(emit: impl FnOnce()) -> Vec<Value> {
         let captured = Captured::default();
         let writer = captured.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .fmt_fields(JsonFields::new())
-            .event_format(JsonLines)
-            .finish();
+        let subscriber = json_lines(tracing_subscriber::fmt().with_writer(move || writer.clone())).finish();
         tracing::subscriber::with_default(subscriber, emit);
         let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
         text.lines()
@@ -151,10 +85,10 @@ mod tests {
         assert_eq!(line["level"], "WARN");
         assert_eq!(line["message"], "order executed");
         assert_eq!(line["target"], module_path!());
-        assert_eq!(line["request_id"], "req-7");
-        assert_eq!(line["fields"]["quantity"], 3);
-        assert_eq!(line["fields"]["price"], "1.50");
-        assert_eq!(line["fields"]["note"], "a \"quoted\"\nline");
+        assert_eq!(line["spans"][0]["request_id"], "req-7");
+        assert_eq!(line["quantity"], 3);
+        assert_eq!(line["price"], "1.50");
+        assert_eq!(line["note"], "a \"quoted\"\nline");
         assert_eq!(line["spans"][0]["name"], "request");
         assert_eq!(line["spans"][1]["symbol"], "AAPL");
         assert!(line["timestamp"].as_str().unwrap().ends_with('Z'));
@@ -164,7 +98,6 @@ mod tests {
     fn a_line_outside_any_request_has_no_request_id() {
         let lines = json_lines_of(|| tracing::info!("listening"));
         assert_eq!(lines[0]["message"], "listening");
-        assert!(lines[0].get("request_id").is_none());
-        assert!(lines[0].get("spans").is_none());
+        assert!(lines[0]["spans"].as_array().is_none_or(Vec::is_empty), "no request span: {}", lines[0]);
     }
 }

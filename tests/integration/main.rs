@@ -26,4 +26,5 @@ mod schema;
 mod security;
 mod seed;
 mod server_functions;
+mod session_store;
 mod trading;

@@ -21,12 +21,10 @@ pub async fn logout(mut auth: AuthSession) -> Response {
 pub async fn refresh(State(state): State<AppState>, mut auth: AuthSession) -> Response {
     let user = match session::require_user(&mut auth, &state.config).await {
         Ok(user) => user,
-        Err(error) => {
-            return (StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED)).into_response()
-        }
+        Err(error) => return error.into_response(),
     };
     match session::log_in(&mut auth, &user).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error) => StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response(),
+        Err(error) => error.into_response(),
     }
 }

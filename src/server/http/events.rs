@@ -5,6 +5,7 @@ use super::origin::is_same_site;
 use crate::server::auth::session::{self, AuthSession};
 use crate::server::notify::stream;
 use crate::server::state::AppState;
+use crate::wire::AppError;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{KeepAlive, Sse};
@@ -31,13 +32,13 @@ pub async fn stream(
     }
     let user = match session::require_user(&mut auth, &state.config).await {
         Ok(user) => user,
-        Err(error) => return error_response(error.status(), &error.to_string()),
+        Err(error) => return error.into_response(),
     };
     let last_event_id = headers.get("last-event-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let after = match last_event_id.or(query.after).map(|text| text.trim().parse::<i64>()) {
         None => None,
         Some(Ok(after)) if after >= 0 => Some(after),
-        Some(_) => return error_response(400, "Last-Event-ID must be a whole number"),
+        Some(_) => return AppError::Invalid("Last-Event-ID must be a whole number".into()).into_response(),
     };
     match stream::open(&state, user.id, after).await {
         Ok(events) => {
@@ -48,11 +49,6 @@ pub async fn stream(
             headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
             response
         }
-        Err(error) => error_response(error.status(), &error.to_string()),
+        Err(error) => error.into_response(),
     }
-}
-
-fn error_response(status: u16, message: &str) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, crate::wire::error::sentence_case(message)).into_response()
 }

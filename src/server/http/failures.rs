@@ -60,16 +60,14 @@ async fn with_the_errors_own_status(response: Response) -> Response {
         return error_response(&error, true);
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        if let Ok(status) = StatusCode::from_u16(error.status()) {
-            parts.status = status;
-        }
+        parts.status = error.status_code();
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// The answer for `error`: the JSON a server-function client decodes, or a styled page.
 pub fn error_response(error: &AppError, server_function: bool) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = error.status_code();
     let response = if server_function {
         let body = serde_json::to_string(error).unwrap_or_else(|_| "\"Internal\"".to_owned());
         (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()

@@ -7,13 +7,13 @@ use crate::server::portfolio::{ledger, owned_in};
 use crate::server::state::AppState;
 use crate::wire::AppError;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 pub async fn download(State(state): State<AppState>, mut auth: AuthSession) -> Response {
     let user = match session::require_user(&mut auth, &state.config).await {
         Ok(user) => user,
-        Err(error) if error.status() == 401 => return Redirect::to("/login?next=/history").into_response(),
+        Err(AppError::Unauthorized) => return Redirect::to("/login?next=/history").into_response(),
         Err(error) => return failed(&error),
     };
     let csv = match owned_in(&state.pool, user.id, None).await {
@@ -38,7 +38,7 @@ pub async fn download(State(state): State<AppState>, mut auth: AuthSession) -> R
 }
 
 fn failed(error: &AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = error.status_code();
     let page = plain_page(
         "The export did not work",
         "Your trade history could not be exported just now. Please try again in a moment.",

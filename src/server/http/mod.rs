@@ -2,6 +2,7 @@
 
 pub mod assets;
 mod auth_routes;
+pub mod endpoint;
 mod events;
 mod failures;
 mod health;
