@@ -2,6 +2,7 @@
 
 use crate::ui::components::app_frame::AppFrame;
 use crate::ui::components::hydrate_after_paint::HydrateAfterPaint;
+use crate::ui::components::viewer::SignedIn;
 use crate::ui::pages::{
     account::AccountPage, dashboard::DashboardPage, history::HistoryPage, landing::LandingPage, login::LoginPage,
     markets::MarketsPage, not_found::NotFoundPage, notifications::NotificationsPage, signup::SignupPage,
@@ -9,7 +10,7 @@ use crate::ui::pages::{
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// The document around the app, rendered on the server only.
@@ -52,13 +53,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=LandingPage ssr=SsrMode::InOrder />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder />
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/history") view=HistoryPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::InOrder />
                     <Route path=path!("/markets") view=MarketsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/stocks/:symbol") view=StockPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/watchlist") view=WatchlistPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::InOrder />
+                    // The private pages: made only once a signed-in viewer is known.
+                    <ParentRoute path=path!("") view=SignedIn ssr=SsrMode::InOrder>
+                        <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::InOrder />
+                        <Route path=path!("/history") view=HistoryPage ssr=SsrMode::InOrder />
+                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::InOrder />
+                        <Route path=path!("/watchlist") view=WatchlistPage ssr=SsrMode::InOrder />
+                        <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::InOrder />
+                    </ParentRoute>
                 </Routes>
             </AppFrame>
         </Router>

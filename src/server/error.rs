@@ -94,12 +94,15 @@ pub fn retry_after_secs(error: &AppError) -> Option<u64> {
     }
 }
 
-/// Sets the response status of the running server function to the error's status; use as
-/// `.map_err(respond)` on the way out.
+/// Sets the response status of the running server function to the error's status, and counts
+/// the error in the instance's metrics; use as `.map_err(respond)` on the way out.
 ///
 /// Called while a page renders, the response is the page's: a page that redirects (a signed-out
 /// visitor sent to log in) keeps its redirect, whichever of the two comes first.
 pub fn respond(error: AppError) -> AppError {
+    if let Some(state) = leptos::prelude::use_context::<crate::server::state::AppState>() {
+        state.metrics.server_function_failed(&error);
+    }
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         let mut parts = response.0.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if !parts.headers.contains_key(header::LOCATION) {

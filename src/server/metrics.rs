@@ -11,6 +11,7 @@
 
 use crate::domain::order::OrderRejection;
 use crate::domain::AuthProvider;
+use crate::wire::AppError;
 use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram, Unit};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
 use sqlx::PgPool;
@@ -20,6 +21,7 @@ use std::time::Duration;
 pub const HTTP_REQUEST_DURATION: &str = "papertrade_http_request_duration_seconds";
 pub const ORDERS: &str = "papertrade_orders_total";
 pub const LOGINS: &str = "papertrade_logins_total";
+pub const SERVER_FUNCTION_ERRORS: &str = "papertrade_server_function_errors_total";
 pub const DB_POOL_CONNECTIONS: &str = "papertrade_db_pool_connections";
 pub const DB_POOL_MAX_CONNECTIONS: &str = "papertrade_db_pool_max_connections";
 pub const EVENT_STREAMS_OPEN: &str = "papertrade_event_streams_open";
@@ -90,6 +92,10 @@ impl Metrics {
             );
             describe_counter!(ORDERS, "Market orders executed, and rejected by reason.");
             describe_counter!(LOGINS, "Sign-in attempts by method and result.");
+            describe_counter!(
+                SERVER_FUNCTION_ERRORS,
+                "Server functions that answered an error (called over HTTP or while a page rendered), by status."
+            );
             describe_gauge!(DB_POOL_CONNECTIONS, "Database connections of this instance's pool, in use and idle.");
             describe_gauge!(DB_POOL_MAX_CONNECTIONS, "The size limit of this instance's database pool.");
             describe_gauge!(EVENT_STREAMS_OPEN, "Live event streams (GET /events) open on this instance.");
@@ -97,6 +103,9 @@ impl Metrics {
             counter!(ORDERS, "outcome" => "executed", "reason" => "none").increment(0);
             for reason in OrderRejection::REASONS {
                 counter!(ORDERS, "outcome" => "rejected", "reason" => reason).increment(0);
+            }
+            for status in AppError::STATUSES {
+                counter!(SERVER_FUNCTION_ERRORS, "status" => status.to_string()).increment(0);
             }
             for method in LoginMethod::ALL {
                 for result in ["succeeded", "failed"] {
@@ -128,6 +137,12 @@ impl Metrics {
     pub fn order_rejected(&self, rejection: &OrderRejection) {
         let reason = rejection.reason();
         self.with(|| counter!(ORDERS, "outcome" => "rejected", "reason" => reason).increment(1));
+    }
+
+    /// A server function ended with `error`.
+    pub fn server_function_failed(&self, error: &AppError) {
+        let status = error.status().to_string();
+        self.with(|| counter!(SERVER_FUNCTION_ERRORS, "status" => status).increment(1));
     }
 
     pub fn login(&self, method: LoginMethod, succeeded: bool) {

@@ -35,6 +35,9 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Every status [`AppError::status`] answers with.
+    pub const STATUSES: [u16; 8] = [400, 401, 403, 404, 409, 429, 500, 503];
+
     /// The HTTP status code the server answers with for this error.
     pub fn status(&self) -> u16 {
         match self {
@@ -100,6 +103,25 @@ mod tests {
         assert_eq!(AppError::NotFound("AAPL".into()).status(), 404);
         assert_eq!(AppError::Unavailable.status(), 503);
         assert_eq!(AppError::Internal.status(), 500);
+    }
+
+    #[test]
+    fn statuses_lists_every_status_an_error_can_have() {
+        let every = [
+            AppError::Invalid("x".into()),
+            AppError::field("f", "x"),
+            AppError::Unauthorized,
+            AppError::Forbidden,
+            AppError::NotFound("x".into()),
+            AppError::Conflict("x".into()),
+            AppError::RateLimited { retry_after_secs: 1 },
+            AppError::Unavailable,
+            AppError::Internal,
+            AppError::Transport("x".into()),
+        ];
+        for error in every {
+            assert!(AppError::STATUSES.contains(&error.status()), "{error:?}");
+        }
     }
 
     #[test]

@@ -55,10 +55,25 @@ async fn a_signed_out_visitor_to_a_private_page_is_redirected_to_log_in() {
         let response =
             browser().get(format!("{}{page}", app.address)).header("accept", "text/html").send().await.unwrap();
 
-        // The page's data server functions fail with 401 while it renders; the redirect stands.
         assert_eq!(response.status(), 302, "{page}");
         assert_eq!(response.headers()["location"], format!("/login?next={page}"), "{page}");
     }
+
+    // None of those pages was made, so none of their data server functions ran (each would
+    // have answered 401) — while a call over HTTP is counted.
+    let refused = || async { server_function_errors(&app, 401).await };
+    assert_eq!(refused().await, 0, "no server function ran for a signed-out visitor");
+    assert_eq!(app.call("my_portfolio", &[]).await.status(), 401);
+    assert_eq!(refused().await, 1);
+}
+
+/// How many server functions have answered with `status`, from the instance's metrics.
+async fn server_function_errors(app: &TestApp, status: u16) -> u64 {
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let series = format!("papertrade_server_function_errors_total{{status=\"{status}\"}} ");
+    let line =
+        metrics.lines().find(|line| line.starts_with(&series)).unwrap_or_else(|| panic!("no {series}in {metrics}"));
+    line[series.len()..].trim().parse().unwrap()
 }
 
 #[tokio::test]

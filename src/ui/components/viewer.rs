@@ -1,13 +1,13 @@
 //! Who is signed in, for every page: a resource refreshed on each navigation, the header's
-//! account menu, and the gate that sends signed-out visitors to log in and back.
+//! account menu, and the layout of the private pages, which sends signed-out visitors to log in
+//! and back.
 
 use crate::api::auth::current_user;
 use crate::wire::auth::Viewer;
 use crate::wire::AppError;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
+use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
-use std::sync::Arc;
 
 pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
 
@@ -73,36 +73,48 @@ fn initial(username: &str) -> String {
     username.chars().next().map(|c| c.to_ascii_uppercase().to_string()).unwrap_or_default()
 }
 
-/// Renders `children` for a signed-in user; sends anyone else to log in, then back here.
-///
-/// `children` runs again each time the closure inside the `Suspense` re-runs (as resources
-/// resolve, up to three times in a server render), so a page makes its resources *above*
-/// `RequireUser` and hands them in; made inside `children`, each would be fetched again per run.
+/// The layout of every private page (their parent route in `app.rs`): resolves the viewer once,
+/// then renders the page (`<Outlet/>`) for a signed-in user, with them in context
+/// ([`use_signed_in`]); anyone else is sent to log in and back. A page is made only for a
+/// signed-in viewer, so its resources — and the server functions behind them — never run for a
+/// visitor, not even in a server render.
 #[component]
-pub fn RequireUser(children: Arc<dyn Fn(Viewer) -> AnyView + Send + Sync>) -> impl IntoView {
+pub fn SignedIn() -> impl IntoView {
     let viewer = use_viewer();
     let location = use_location();
     view! {
         <Suspense fallback=|| view! { <p class="container page-status muted" role="status">"Loading…"</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match viewer.await {
-                        Ok(Some(user)) => children(user),
-                        Ok(None) => {
-                            let here = location.pathname.get_untracked();
-                            let target = format!("/login?next={}", crate::domain::redirect::encode_component(&here));
-                            view! { <Redirect path=target /> }.into_any()
-                        }
-                        Err(_) => view! {
-                            <p class="container page-status" role="alert">
-                                "We could not check your sign-in just now. Reload the page to try again."
-                            </p>
-                        }
-                        .into_any(),
+            {move || Suspend::new(async move {
+                match viewer.await {
+                    Ok(Some(user)) => view! { <WithViewer viewer=user /> }.into_any(),
+                    Ok(None) => {
+                        let here = location.pathname.get_untracked();
+                        let target = format!("/login?next={}", crate::domain::redirect::encode_component(&here));
+                        view! { <Redirect path=target /> }.into_any()
                     }
-                })
-            }}
+                    Err(_) => view! {
+                        <p class="container page-status" role="alert">
+                            "We could not check your sign-in just now. Reload the page to try again."
+                        </p>
+                    }
+                    .into_any(),
+                }
+            })}
         </Suspense>
     }
+}
+
+/// The signed-in viewer of a private page.
+#[derive(Clone)]
+struct SignedInViewer(Viewer);
+
+#[component]
+fn WithViewer(viewer: Viewer) -> impl IntoView {
+    provide_context(SignedInViewer(viewer));
+    view! { <Outlet /> }
+}
+
+/// The signed-in viewer, in a page under [`SignedIn`].
+pub fn use_signed_in() -> Viewer {
+    expect_context::<SignedInViewer>().0
 }

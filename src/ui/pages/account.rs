@@ -6,17 +6,17 @@ use crate::api::providers::connected_providers;
 use crate::ui::components::form::{last_error, FormError, TextField};
 use crate::ui::components::provider_buttons::provider_start_href;
 use crate::ui::components::reset_portfolio::ResetPortfolioForm;
-use crate::ui::components::viewer::{refresh_viewer_after, RequireUser};
+use crate::ui::components::viewer::{refresh_viewer_after, use_signed_in};
 use crate::wire::auth::Viewer;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use std::sync::Arc;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    let viewer = use_signed_in();
     view! {
         <Title text="Account" />
-        <RequireUser children=Arc::new(|viewer| view! { <Settings viewer /> }.into_any()) />
+        <Settings viewer />
     }
 }
 

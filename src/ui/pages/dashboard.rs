@@ -10,22 +10,19 @@ use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::donut::Donut;
 use crate::ui::components::line_chart::LineChart;
 use crate::ui::components::live::{poll_while_offline, use_live_events};
-use crate::ui::components::viewer::RequireUser;
+use crate::ui::components::viewer::use_signed_in;
 use crate::wire::auth::Viewer;
 use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How often open pages refresh prices.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
-/// The resources are made here, above `RequireUser`'s `Suspense`: made inside it, a server render
-/// re-ran that closure as each resource resolved and valued the portfolio three times per page.
-/// The server functions check the session themselves, so a visitor gets an error, not data.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    let viewer = use_signed_in();
     let live = use_live_events();
     let overview = Resource::new(|| (), |()| my_portfolio(None));
     // The recorded history changes with a trade (a close shows on the next visit); prices alone
@@ -38,7 +35,7 @@ pub fn DashboardPage() -> impl IntoView {
     });
     view! {
         <Title text="Dashboard" />
-        <RequireUser children=Arc::new(move |viewer| view! { <Dashboard viewer overview history /> }.into_any()) />
+        <Dashboard viewer overview history />
     }
 }
 

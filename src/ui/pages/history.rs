@@ -7,16 +7,12 @@ use crate::domain::Side;
 use crate::ui::components::change::Change;
 use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::live::use_live_events;
-use crate::ui::components::viewer::RequireUser;
 use crate::wire::history::{LedgerEntry, LedgerPage};
 use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use std::sync::Arc;
 
-/// The query and the resource are made here, above `RequireUser`'s `Suspense`, so a server
-/// render fetches the page of trades once (see `DashboardPage`).
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let query = use_query_map();
@@ -35,7 +31,7 @@ pub fn HistoryPage() -> impl IntoView {
     );
     view! {
         <Title text="History" />
-        <RequireUser children=Arc::new(move |_| view! { <Ledger ledger_query ledger /> }.into_any()) />
+        <Ledger ledger_query ledger />
     }
 }
 

@@ -6,16 +6,12 @@ use crate::api::notifications::{notifications, DismissNotification, MarkAllNotif
 use crate::domain::limits::NOTIFICATIONS_PAGE_SIZE;
 use crate::ui::components::form::{last_error, FormError};
 use crate::ui::components::live::use_live_events;
-use crate::ui::components::viewer::RequireUser;
 use crate::wire::notifications::{NotificationPage, NotificationView};
 use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use std::sync::Arc;
 
-/// The actions and the resource are made here, above `RequireUser`'s `Suspense`, so a server
-/// render fetches the notifications once (see `DashboardPage`).
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     let live = use_live_events();
@@ -41,7 +37,7 @@ pub fn NotificationsPage() -> impl IntoView {
     );
     view! {
         <Title text="Notifications" />
-        <RequireUser children=Arc::new(move |_| view! { <Centre actions mark_all list /> }.into_any()) />
+        <Centre actions mark_all list />
     }
 }
 

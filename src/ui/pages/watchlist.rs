@@ -8,15 +8,11 @@ use crate::ui::components::change::Change;
 use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::form::{last_error, FormError};
 use crate::ui::components::live::use_live_events;
-use crate::ui::components::viewer::RequireUser;
 use crate::wire::watchlist::{AlertView, WatchlistEntry};
 use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use std::sync::Arc;
 
-/// The actions and the resource are made here, above `RequireUser`'s `Suspense`, so a server
-/// render fetches the watchlist once (see `DashboardPage`).
 #[component]
 pub fn WatchlistPage() -> impl IntoView {
     let live = use_live_events();
@@ -57,7 +53,7 @@ pub fn WatchlistPage() -> impl IntoView {
     );
     view! {
         <Title text="Watchlist" />
-        <RequireUser children=Arc::new(move |_| view! { <Watchlist actions draft create_error entries /> }.into_any()) />
+        <Watchlist actions draft create_error entries />
     }
 }
 
