@@ -5,7 +5,7 @@
 # EXPLAIN_ADMIN_URL, a URL of any database there whose user may CREATE DATABASE), applies
 # migrations/*.sql in order with psql, seeds scripts/explain-seed.sql (10,000 users, 1,000,000
 # trades, …), runs EXPLAIN (ANALYZE, BUFFERS) on each hot query — the SQL copied from
-# src/server/repo/*.rs and src/server/auth/store.rs, parameters substituted — and writes the plans
+# src/server/*/repo/*.rs and src/server/accounts/store.rs, parameters substituted — and writes the plans
 # to docs/EXPLAIN-plans.md (EXPLAIN_OUT to write elsewhere). Drops the database at the end.
 # Needs only psql; no Rust build. docs/EXPLAIN.md reads the plans and records the decisions.
 source "$(dirname "$0")/lib.sh"
@@ -35,7 +35,7 @@ for file in migrations/*.sql; do
   # Like sqlx: one transaction per file, unless it starts with `-- no-transaction`.
   if head -n 1 "$file" | grep -q '^-- no-transaction'; then db -f "$file" >/dev/null; else db -1 -f "$file" >/dev/null; fi
 done
-# What tower_sessions_sqlx_store::PostgresStore::migrate creates (src/server/db.rs calls it).
+# What tower_sessions_sqlx_store::PostgresStore::migrate creates (src/server/platform/db.rs calls it).
 db -c 'CREATE SCHEMA IF NOT EXISTS "tower_sessions"' \
    -c 'CREATE TABLE IF NOT EXISTS "tower_sessions"."session" (id TEXT PRIMARY KEY NOT NULL, data BYTEA NOT NULL, expiry_date TIMESTAMPTZ NOT NULL)'
 
@@ -131,30 +131,30 @@ U="$(lit "$UID_HEAVY")"; P="$(lit "$PID_HEAVY")"
 step "explaining…"
 
 # --- session lookup: every request ---
-plan "session load" "src/server/auth/store.rs: PgSessionStore::load — every request with a session cookie" \
+plan "session load" "src/server/accounts/store.rs: PgSessionStore::load — every request with a session cookie" \
   "SELECT data FROM tower_sessions.session WHERE id = \$1 AND expiry_date > now()" "$(lit "$SESSION_ID")"
-plan "session save" "src/server/auth/store.rs: PgSessionStore::save_with — sign-in, and whenever the session changes" \
+plan "session save" "src/server/accounts/store.rs: PgSessionStore::save_with — sign-in, and whenever the session changes" \
   "INSERT INTO tower_sessions.session (id, data, expiry_date) VALUES (\$1, \$2, \$3)
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date" \
   "$(lit "$SESSION_ID")" "'\\x00'::bytea" "now() + interval '14 days'"
-plan "user by id (auth backend)" "src/server/repo/users.rs: find — axum-login get_user, every authenticated request" \
+plan "user by id (auth backend)" "src/server/accounts/repo/users.rs: find — axum-login get_user, every authenticated request" \
   "SELECT id, username, email, provider, avatar_url, password_hash
          FROM users WHERE id = \$1 AND is_active" "$U"
 
 # --- dashboard ---
-plan "dashboard: active portfolio" "src/server/repo/portfolios.rs: holdings_of_active (1/2) — dashboard, /api/portfolio, coach" \
+plan "dashboard: active portfolio" "src/server/portfolio/repo/portfolios.rs: holdings_of_active (1/2) — dashboard, /api/portfolio, coach" \
   "SELECT id, cash_balance, starting_cash, created_at FROM portfolios WHERE user_id = \$1 AND archived_at IS NULL" "$U"
-plan "dashboard: holdings" "src/server/repo/holdings.rs: of_portfolio — holdings_of_active (2/2)" \
+plan "dashboard: holdings" "src/server/portfolio/repo/holdings.rs: of_portfolio — holdings_of_active (2/2)" \
   "SELECT symbol, shares, average_price FROM holdings WHERE portfolio_id = \$1" "$P"
-plan "dashboard: today's net trading" "src/server/repo/trades.rs: net_since — dashboard valuation (day change)" \
+plan "dashboard: today's net trading" "src/server/portfolio/repo/trades.rs: net_since — dashboard valuation (day change)" \
   "SELECT symbol,
                 SUM(CASE side WHEN 'buy' THEN quantity ELSE -quantity END)::BIGINT,
                 SUM(CASE side WHEN 'buy' THEN amount ELSE -amount END)
          FROM trades WHERE portfolio_id = \$1 AND executed_at > \$2
          GROUP BY symbol" "$P" "$(lit "$SINCE")"
-plan "dashboard: value chart" "src/server/repo/snapshots.rs: history — dashboard value chart" \
+plan "dashboard: value chart" "src/server/portfolio/repo/snapshots.rs: history — dashboard value chart" \
   "SELECT taken_at, total_value FROM portfolio_snapshots WHERE portfolio_id = \$1 ORDER BY taken_at, id" "$P"
-plan "landing page: platform figures" "src/server/repo/stats.rs: platform — landing page \"Papertrade today\" (/api/platform_stats)" \
+plan "landing page: platform figures" "src/server/portfolio/repo/stats.rs: platform — landing page \"Papertrade today\" (/api/platform_stats)" \
   "SELECT (SELECT count(*) FROM users WHERE is_active),
                 (SELECT count(*) FROM trades),
                 (SELECT COALESCE(sum(starting_cash), 0) FROM portfolios WHERE archived_at IS NULL)"
@@ -166,80 +166,80 @@ HISTORY_COUNT="SELECT COUNT(*) FROM trades
 HISTORY_PAGE="SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at FROM trades
          $HISTORY_FILTER
          ORDER BY executed_at DESC, id DESC LIMIT \$4 OFFSET \$5"
-plan "history: count" "src/server/repo/trades.rs: count — History page (ledger.rs page), no filter" \
+plan "history: count" "src/server/portfolio/repo/trades.rs: count — History page (ledger.rs page), no filter" \
   "$HISTORY_COUNT" "$P" "NULL" "NULL"
-plan "history: first page" "src/server/repo/trades.rs: list — History page 1, no filter" \
+plan "history: first page" "src/server/portfolio/repo/trades.rs: list — History page 1, no filter" \
   "$HISTORY_PAGE" "$P" "NULL" "NULL" "20" "0"
-plan "history: filtered count" "src/server/repo/trades.rs: count — History page filtered by symbol and side" \
+plan "history: filtered count" "src/server/portfolio/repo/trades.rs: count — History page filtered by symbol and side" \
   "$HISTORY_COUNT" "$P" "'AAPL'" "'sell'"
-plan "history: filtered first page" "src/server/repo/trades.rs: list — History page 1 filtered by symbol and side" \
+plan "history: filtered first page" "src/server/portfolio/repo/trades.rs: list — History page 1 filtered by symbol and side" \
   "$HISTORY_PAGE" "$P" "'AAPL'" "'sell'" "20" "0"
-plan "history: last page" "src/server/repo/trades.rs: list — History page, the last page (deepest OFFSET)" \
+plan "history: last page" "src/server/portfolio/repo/trades.rs: list — History page, the last page (deepest OFFSET)" \
   "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at FROM trades
          WHERE portfolio_id = \$1 AND (\$2::text IS NULL OR symbol = \$2) AND (\$3::text IS NULL OR side = \$3)
          ORDER BY executed_at DESC, id DESC LIMIT \$4 OFFSET \$5" "$P" "NULL" "NULL" "20" \
   "$(val "SELECT (count(*) - 1) / 20 * 20 FROM trades WHERE portfolio_id = '$PID_HEAVY'")"
-plan "history: CSV export" "src/server/repo/trades.rs: list — ledger.rs export (limit None), the whole ledger" \
+plan "history: CSV export" "src/server/portfolio/repo/trades.rs: list — ledger.rs export (limit None), the whole ledger" \
   "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at FROM trades
          WHERE portfolio_id = \$1 AND (\$2::text IS NULL OR symbol = \$2) AND (\$3::text IS NULL OR side = \$3)
          ORDER BY executed_at DESC, id DESC LIMIT \$4 OFFSET \$5" "$P" "NULL" "NULL" "NULL" "0"
 
-# --- order execution (src/server/trading.rs: place_order, one transaction) ---
-plan "order: lock portfolio" "src/server/repo/portfolios.rs: lock_active — place_order step 1" \
+# --- order execution (src/server/trading/mod.rs: place_order, one transaction) ---
+plan "order: lock portfolio" "src/server/portfolio/repo/portfolios.rs: lock_active — place_order step 1" \
   "SELECT id, cash_balance FROM portfolios WHERE user_id = \$1 AND archived_at IS NULL FOR UPDATE" "$U"
-plan "order: idempotency check" "src/server/repo/trades.rs: by_idempotency_key — place_order step 2 (and earlier_execution)" \
+plan "order: idempotency check" "src/server/portfolio/repo/trades.rs: by_idempotency_key — place_order step 2 (and earlier_execution)" \
   "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at
          FROM trades WHERE portfolio_id = \$1 AND idempotency_key = \$2" "$P" "$(lit "$TRADE_KEY")"
-plan "order: lock holding" "src/server/repo/holdings.rs: lock — place_order step 3" \
+plan "order: lock holding" "src/server/portfolio/repo/holdings.rs: lock — place_order step 3" \
   "SELECT shares, average_price FROM holdings WHERE portfolio_id = \$1 AND symbol = \$2 FOR UPDATE" "$P" "'AAPL'"
-plan "order: set cash" "src/server/repo/portfolios.rs: set_cash — place_order step 4" \
+plan "order: set cash" "src/server/portfolio/repo/portfolios.rs: set_cash — place_order step 4" \
   "UPDATE portfolios SET cash_balance = \$2 WHERE id = \$1" "$P" "1234.56"
-plan "order: save holding" "src/server/repo/holdings.rs: save — place_order step 5" \
+plan "order: save holding" "src/server/portfolio/repo/holdings.rs: save — place_order step 5" \
   "INSERT INTO holdings (portfolio_id, symbol, shares, average_price) VALUES (\$1, \$2, \$3, \$4)
          ON CONFLICT (portfolio_id, symbol) DO UPDATE
          SET shares = EXCLUDED.shares, average_price = EXCLUDED.average_price" "$P" "'AAPL'" "10" "123.45"
-plan "order: insert trade" "src/server/repo/trades.rs: insert — place_order step 6" \
+plan "order: insert trade" "src/server/portfolio/repo/trades.rs: insert — place_order step 6" \
   "INSERT INTO trades (portfolio_id, symbol, side, quantity, price, amount, realized_pnl, cash_after,
                              idempotency_key, executed_at)
          VALUES (\$1, \$2, \$3, \$4, \$5, \$6, \$7, \$8, \$9, \$10)
          RETURNING id" "$P" "'AAPL'" "'buy'" "10" "123.45" "1234.50" "NULL" "1234.56" "gen_random_uuid()" "now()"
-plan "order: trade snapshot" "src/server/repo/snapshots.rs: insert — place_order step 7 (history::record_trade)" \
+plan "order: trade snapshot" "src/server/portfolio/repo/snapshots.rs: insert — place_order step 7 (history::record_trade)" \
   "INSERT INTO portfolio_snapshots (portfolio_id, kind, cash, total_value, taken_at) VALUES (\$1, \$2, \$3, \$4, \$5)" \
   "$P" "'trade'" "1234.56" "10000.00" "now()"
-plan "order: publish event" "src/server/repo/events.rs: insert — place_order step 8 (notify::publish_trade)" \
+plan "order: publish event" "src/server/live/events.rs: insert — place_order step 8 (notify::publish_trade)" \
   "INSERT INTO user_events (user_id, kind, payload) VALUES (\$1, \$2, \$3) RETURNING id" \
   "$U" "'trade'" "'{\"symbol\":\"AAPL\"}'::jsonb"
-plan "order: coach activity" "src/server/repo/trades.rs: activity — coach::after_trade, after every order" \
+plan "order: coach activity" "src/server/portfolio/repo/trades.rs: activity — coach::after_trade, after every order" \
   "SELECT count(*), count(*) FILTER (WHERE executed_at > \$2), max(executed_at)
          FROM trades WHERE portfolio_id = \$1" "$P" "$(lit "$SINCE")"
-plan "order: coach marks" "src/server/repo/coach_marks.rs: of_user — coach::after_trade" \
+plan "order: coach marks" "src/server/coach/marks.rs: of_user — coach::after_trade" \
   "SELECT advice_key, last_fired_at FROM coach_marks WHERE user_id = \$1" "$U"
 
 # --- notifications ---
-plan "notifications: unread badge" "src/server/repo/notifications.rs: unread_count — every page (bell badge), live stream" \
+plan "notifications: unread badge" "src/server/notifications/repo.rs: unread_count — every page (bell badge), live stream" \
   "SELECT count(*) FROM notifications WHERE user_id = \$1 AND NOT is_read AND NOT is_dismissed" "$U"
-plan "notifications: count" "src/server/repo/notifications.rs: count_visible — notification centre" \
+plan "notifications: count" "src/server/notifications/repo.rs: count_visible — notification centre" \
   "SELECT count(*) FROM notifications WHERE user_id = \$1 AND NOT is_dismissed" "$U"
-plan "notifications: first page" "src/server/repo/notifications.rs: list_visible — notification centre page 1" \
+plan "notifications: first page" "src/server/notifications/repo.rs: list_visible — notification centre page 1" \
   "SELECT id, title, message, trigger_type, link, created_at, is_read FROM notifications
          WHERE user_id = \$1 AND NOT is_dismissed
          ORDER BY created_at DESC, id DESC LIMIT \$2 OFFSET \$3" "$U" "20" "0"
-plan "notifications: mark read" "src/server/repo/notifications.rs: mark_read — /api notifications" \
+plan "notifications: mark read" "src/server/notifications/repo.rs: mark_read — /api notifications" \
   "UPDATE notifications SET is_read = true, read_at = coalesce(read_at, \$3)
          WHERE id = \$1 AND user_id = \$2 RETURNING id" "$(lit "$NOTIFICATION_ID")" "$U" "now()"
-plan "notifications: mark all read" "src/server/repo/notifications.rs: mark_all_read — notification centre" \
+plan "notifications: mark all read" "src/server/notifications/repo.rs: mark_all_read — notification centre" \
   "UPDATE notifications SET is_read = true, read_at = \$2
          WHERE user_id = \$1 AND NOT is_read AND NOT is_dismissed" "$U" "now()"
 
-# --- live events (src/server/notify/stream.rs) ---
-plan "live: catch-up" "src/server/repo/events.rs: after — SSE reconnect with Last-Event-ID (CATCH_UP_PAGE 200)" \
+# --- live events (src/server/live/stream.rs) ---
+plan "live: catch-up" "src/server/live/events.rs: after — SSE reconnect with Last-Event-ID (CATCH_UP_PAGE 200)" \
   "SELECT id, user_id, kind, payload FROM user_events WHERE user_id = \$1 AND id > \$2 ORDER BY id LIMIT \$3" \
   "$U" "$LAST_EVENT_ID" "200"
-plan "live: latest id" "src/server/repo/events.rs: latest_id — SSE stream opened without Last-Event-ID" \
+plan "live: latest id" "src/server/live/events.rs: latest_id — SSE stream opened without Last-Event-ID" \
   "SELECT coalesce(max(id), 0) FROM user_events WHERE user_id = \$1" "$U"
-plan "live: event by id" "src/server/repo/events.rs: by_id — listener, NOTIFY too big for its payload" \
+plan "live: event by id" "src/server/live/events.rs: by_id — listener, NOTIFY too big for its payload" \
   "SELECT id, user_id, kind, payload FROM user_events WHERE id = \$1" "$EVENT_ID"
-plan "live: followed symbols" "src/server/repo/watchlist.rs: followed_symbols — SSE stream start (live prices)" \
+plan "live: followed symbols" "src/server/watchlist/repo/items.rs: followed_symbols — SSE stream start (live prices)" \
   "SELECT h.symbol FROM holdings h JOIN portfolios p ON p.id = h.portfolio_id
          WHERE p.user_id = \$1 AND p.archived_at IS NULL
          UNION
@@ -247,42 +247,42 @@ plan "live: followed symbols" "src/server/repo/watchlist.rs: followed_symbols �
          ORDER BY 1" "$U"
 
 # --- watchlist and alerts ---
-plan "watchlist: symbols" "src/server/repo/watchlist.rs: symbols — Watchlist page" \
+plan "watchlist: symbols" "src/server/watchlist/repo/items.rs: symbols — Watchlist page" \
   "SELECT symbol FROM watchlist_items WHERE user_id = \$1 ORDER BY added_at, symbol" "$(lit "$UID_MEDIAN")"
-plan "alerts: of user" "src/server/repo/alerts.rs: of_user — Watchlist page" \
+plan "alerts: of user" "src/server/watchlist/repo/alerts.rs: of_user — Watchlist page" \
   "SELECT id, user_id, symbol, direction, threshold, created_at, triggered_at, triggered_price FROM price_alerts WHERE user_id = \$1
          ORDER BY triggered_at IS NOT NULL, coalesce(triggered_at, created_at) DESC" "$(lit "$UID_MEDIAN")"
-plan "alerts: pending count" "src/server/repo/alerts.rs: pending_count — creating an alert (per-user limit)" \
+plan "alerts: pending count" "src/server/watchlist/repo/alerts.rs: pending_count — creating an alert (per-user limit)" \
   "SELECT count(*) FROM price_alerts WHERE user_id = \$1 AND triggered_at IS NULL" "$(lit "$UID_MEDIAN")"
-plan "alerts: pending symbols" "src/server/repo/alerts.rs: pending_symbols — alert evaluator, every tick" \
+plan "alerts: pending symbols" "src/server/watchlist/repo/alerts.rs: pending_symbols — alert evaluator, every tick" \
   "SELECT DISTINCT symbol FROM price_alerts WHERE triggered_at IS NULL"
-plan "alerts: crossed" "src/server/repo/alerts.rs: crossed — alert evaluator, per symbol per tick" \
+plan "alerts: crossed" "src/server/watchlist/repo/alerts.rs: crossed — alert evaluator, per symbol per tick" \
   "SELECT id FROM price_alerts
          WHERE symbol = \$1 AND triggered_at IS NULL
            AND ((direction = 'above' AND \$2 >= threshold) OR (direction = 'below' AND \$2 <= threshold))
          ORDER BY created_at" "'AAPL'" "250.00"
-plan "alerts: fire" "src/server/repo/alerts.rs: fire — alert evaluator, per crossed alert" \
+plan "alerts: fire" "src/server/watchlist/repo/alerts.rs: fire — alert evaluator, per crossed alert" \
   "UPDATE price_alerts SET triggered_at = \$3, triggered_price = \$2
          WHERE id = \$1 AND triggered_at IS NULL RETURNING id, user_id, symbol, direction, threshold, created_at, triggered_at, triggered_price" \
   "$(lit "$ALERT_ID")" "250.00" "now()"
 
 # --- background jobs over every user ---
-plan "coach: active portfolios page" "src/server/repo/portfolios.rs: active_page — scheduled coach, BATCH at a time" \
+plan "coach: active portfolios page" "src/server/portfolio/repo/portfolios.rs: active_page — scheduled coach, BATCH at a time" \
   "SELECT p.id, p.user_id, p.cash_balance, p.starting_cash, p.created_at,
                 (SELECT max(t.executed_at) FROM trades t WHERE t.portfolio_id = p.id) AS last_trade_at
          FROM portfolios p WHERE p.archived_at IS NULL AND p.id > \$1 ORDER BY p.id LIMIT \$2" \
   "'00000000-0000-0000-0000-000000000000'" "500"
-plan "closes: portfolios lacking a close" "src/server/repo/snapshots.rs: lacking_close — daily close job" \
+plan "closes: portfolios lacking a close" "src/server/portfolio/repo/snapshots.rs: lacking_close — daily close job" \
   "SELECT p.id, p.cash_balance FROM portfolios p
          WHERE p.archived_at IS NULL AND p.created_at < \$2
            AND NOT EXISTS (SELECT 1 FROM portfolio_snapshots s
                            WHERE s.portfolio_id = p.id AND s.kind = 'close' AND s.trading_day = \$1)
          ORDER BY p.id LIMIT \$3" "$(lit "$TODAY")" "$(lit "$NOW")" "500"
-plan "retention: old events" "src/server/repo/events.rs: delete_before — background, hourly" \
+plan "retention: old events" "src/server/live/events.rs: delete_before — background, hourly" \
   "DELETE FROM user_events WHERE created_at < \$1" "$(lit "$WEEK_AGO")"
-plan "retention: expired sessions" "src/server/auth/store.rs: sweep_expired — background" \
+plan "retention: expired sessions" "src/server/accounts/store.rs: sweep_expired — background" \
   "DELETE FROM tower_sessions.session WHERE expiry_date < now()"
-plan "retention: stale guests" "src/server/repo/users.rs: delete_guests_created_before — background" \
+plan "retention: stale guests" "src/server/accounts/repo/users.rs: delete_guests_created_before — background" \
   "DELETE FROM users WHERE provider = 'guest' AND created_at < \$1" "$(lit "$GUEST_CUTOFF")"
 
 # sqlx prepares its statements; after five runs PostgreSQL may switch to a generic plan, in which
@@ -296,7 +296,7 @@ generic="$(db -At -c "SET plan_cache_mode = force_generic_plan" \
 {
   echo "## history: first page, generic plan (prepared statement)"
   echo
-  echo "src/server/repo/trades.rs: list as sqlx sends it — PREPARE, then EXECUTE with plan_cache_mode = force_generic_plan"
+  echo "src/server/portfolio/repo/trades.rs: list as sqlx sends it — PREPARE, then EXECUTE with plan_cache_mode = force_generic_plan"
   echo
   echo '```'
   printf '%s\n' "$generic"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes a brotli (.br, quality 11) and a gzip (.gz, level 9) copy beside each compiled file in
-# SITE_ROOT/pkg (default: target/site), for src/server/http/assets.rs to send to browsers that
+# SITE_ROOT/pkg (default: target/site), for src/server/platform/http/assets.rs to send to browsers that
 # accept them. Files whose copies are newer are skipped. Used by scripts/build.sh and the Dockerfile.
 set -euo pipefail
 pkg="${1:-target/site}/pkg"

@@ -3,7 +3,7 @@
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    papertrade::server::cli::run().await
+    papertrade::server::tools::cli::run().await
 }
 
 /// The binary only exists for the server build; the browser build uses `lib.rs`.

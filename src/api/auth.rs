@@ -9,18 +9,19 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<Viewer>, AppError> {
-    use crate::server::http::endpoint::anyone;
+    use crate::server::platform::http::endpoint::anyone;
     anyone(|mut visitor| async move { Ok(visitor.user().await?.map(|user| user.viewer)) }).await
 }
 
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(email: String, username: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::redirect::after_login;
-    use crate::server::auth::{accounts, backend::Credentials, session};
-    use crate::server::http::endpoint::{anyone, Visitor};
+    use crate::server::accounts::backend::Credentials;
+    use crate::server::accounts::{account, session};
+    use crate::server::platform::http::endpoint::{anyone, Visitor};
     anyone(|Visitor { state, session: mut auth }| async move {
-        let form = accounts::SignUp { email: &email, username: &username, password: &password };
-        let id = accounts::sign_up(&state, form).await?;
+        let form = account::SignUp { email: &email, username: &username, password: &password };
+        let id = account::sign_up(&state, form).await?;
         session::authenticate_and_log_in(&mut auth, Credentials::Proven(id)).await?;
         leptos_axum::redirect(&after_login(next.as_deref()));
         Ok(())
@@ -33,9 +34,10 @@ pub async fn sign_up(email: String, username: String, password: String, next: Op
 #[server(prefix = "/api", endpoint = "log_in")]
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::{redirect::after_login, Email};
-    use crate::server::auth::{backend::Credentials, session};
-    use crate::server::http::endpoint::{anyone, Visitor};
-    use crate::server::metrics::LoginMethod;
+    use crate::server::accounts::backend::Credentials;
+    use crate::server::accounts::session;
+    use crate::server::platform::http::endpoint::{anyone, Visitor};
+    use crate::server::platform::metrics::LoginMethod;
     anyone(|Visitor { state, session: mut auth }| async move {
         let attempt = async {
             let wrong = || AppError::Invalid("that email and password do not match an account".into());
@@ -58,7 +60,7 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
 
 #[server(prefix = "/api", endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
-    use crate::server::http::endpoint::{anyone, Visitor};
+    use crate::server::platform::http::endpoint::{anyone, Visitor};
     anyone(|Visitor { session: mut auth, .. }| async move {
         auth.logout().await.map_err(|error| {
             tracing::error!(%error, "logout failed");
@@ -74,12 +76,13 @@ pub async fn log_out() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "start_guest")]
 pub async fn start_guest(next: Option<String>) -> Result<(), AppError> {
     use crate::domain::redirect::after_login;
-    use crate::server::auth::{accounts, backend::Credentials, session};
-    use crate::server::http::endpoint::{anyone, Visitor};
-    use crate::server::metrics::LoginMethod;
+    use crate::server::accounts::backend::Credentials;
+    use crate::server::accounts::{account, session};
+    use crate::server::platform::http::endpoint::{anyone, Visitor};
+    use crate::server::platform::metrics::LoginMethod;
     anyone(|Visitor { state, session: mut auth }| async move {
         let attempt = async {
-            let id = accounts::create_guest(&state).await?;
+            let id = account::create_guest(&state).await?;
             session::authenticate_and_log_in(&mut auth, Credentials::Proven(id)).await?;
             leptos_axum::redirect(&after_login(next.as_deref()));
             Ok(())
@@ -94,11 +97,12 @@ pub async fn start_guest(next: Option<String>) -> Result<(), AppError> {
 /// Turns the signed-in guest into a local account, keeping the portfolio.
 #[server(prefix = "/api", endpoint = "upgrade_guest")]
 pub async fn upgrade_guest(email: String, username: String, password: String) -> Result<(), AppError> {
-    use crate::server::auth::{accounts, backend::Credentials, session};
-    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::accounts::backend::Credentials;
+    use crate::server::accounts::{account, session};
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
     signed_in(|Caller { state, session: mut auth, user }| async move {
-        let form = accounts::SignUp { email: &email, username: &username, password: &password };
-        accounts::upgrade_guest(&state, &user, form).await?;
+        let form = account::SignUp { email: &email, username: &username, password: &password };
+        account::upgrade_guest(&state, &user, form).await?;
         session::authenticate_and_log_in(&mut auth, Credentials::Proven(user.id)).await?;
         leptos_axum::redirect("/account");
         Ok(())
@@ -109,10 +113,11 @@ pub async fn upgrade_guest(email: String, username: String, password: String) ->
 /// Sets a new password; every other session of the account ends, this one continues under a new id.
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
-    use crate::server::auth::{accounts, backend::Credentials, session};
-    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::accounts::backend::Credentials;
+    use crate::server::accounts::{account, session};
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
     signed_in(|Caller { state, session: mut auth, user }| async move {
-        accounts::change_password(&state, &user, &current_password, &new_password).await?;
+        account::change_password(&state, &user, &current_password, &new_password).await?;
         session::authenticate_and_log_in(&mut auth, Credentials::Proven(user.id)).await?;
         Ok(())
     })
@@ -121,10 +126,10 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 
 #[server(prefix = "/api", endpoint = "update_profile")]
 pub async fn update_profile(username: String, avatar_url: String) -> Result<(), AppError> {
-    use crate::server::auth::accounts;
-    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::accounts::account;
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
     signed_in(|Caller { state, user, .. }| async move {
-        accounts::update_profile(&state, &user, &username, &avatar_url).await
+        account::update_profile(&state, &user, &username, &avatar_url).await
     })
     .await
 }
@@ -132,10 +137,10 @@ pub async fn update_profile(username: String, avatar_url: String) -> Result<(), 
 /// Deletes the signed-in account and everything it owns; `confirmation` must be the username.
 #[server(prefix = "/api", endpoint = "delete_account")]
 pub async fn delete_account(confirmation: String) -> Result<(), AppError> {
-    use crate::server::auth::accounts;
-    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::accounts::account;
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
     signed_in(|Caller { state, session: mut auth, user }| async move {
-        accounts::delete_account(&state, &user, &confirmation).await?;
+        account::delete_account(&state, &user, &confirmation).await?;
         let _ = auth.logout().await;
         leptos_axum::redirect("/");
         Ok(())

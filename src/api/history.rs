@@ -16,9 +16,9 @@ pub async fn trade_history(
     portfolio: Option<String>,
 ) -> Result<LedgerPage, AppError> {
     use super::portfolio::parse_portfolio;
-    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
+    use crate::server::portfolio::repo::trades::LedgerFilter;
     use crate::server::portfolio::{ledger, owned_in};
-    use crate::server::repo::trades::LedgerFilter;
     signed_in(|Caller { state, user, .. }| async move {
         let symbol = parse_symbol_filter(&symbol)?;
         let filter = LedgerFilter { symbol: symbol.as_ref(), side: parse_side_filter(&side)? };

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 /// Listings matching `query` (symbol or company name), with their latest quotes.
 #[server(prefix = "/api", endpoint = "market_overview")]
 pub async fn market_overview(query: String) -> Result<Vec<MarketRow>, AppError> {
-    use crate::server::http::endpoint::{anyone, Visitor};
     use crate::server::market::view;
+    use crate::server::platform::http::endpoint::{anyone, Visitor};
     anyone(|Visitor { state, .. }| async move {
         let query: String = query.chars().take(50).collect();
         Ok(view::rows(&state.market, &state.market.universe.search(&query)).await)
@@ -23,8 +23,8 @@ pub async fn market_overview(query: String) -> Result<Vec<MarketRow>, AppError> 
 #[server(prefix = "/api", endpoint = "stock_detail")]
 pub async fn stock_detail(symbol: String, portfolio: Option<String>) -> Result<StockView, AppError> {
     use super::portfolio::parse_portfolio;
-    use crate::server::http::endpoint::anyone;
     use crate::server::market::view;
+    use crate::server::platform::http::endpoint::anyone;
     use crate::server::portfolio::owned_in;
     anyone(|mut visitor| async move {
         let state = visitor.state.clone();
@@ -40,8 +40,8 @@ pub async fn stock_detail(symbol: String, portfolio: Option<String>) -> Result<S
 
 #[server(prefix = "/api", endpoint = "price_history")]
 pub async fn price_history(symbol: String, range: ChartRange) -> Result<Vec<PricePoint>, AppError> {
-    use crate::server::http::endpoint::{anyone, Visitor};
     use crate::server::market::view;
+    use crate::server::platform::http::endpoint::{anyone, Visitor};
     anyone(|Visitor { state, .. }| async move {
         let symbol = view::known_symbol(&state.market, &symbol)?;
         let listing = state.market.listing(&symbol).map_err(|e| AppError::NotFound(e.to_string()))?;

@@ -8,21 +8,23 @@ use leptos::prelude::*;
 /// A page of the caller's notifications (dismissed ones left out), newest first.
 #[server(prefix = "/api", endpoint = "notifications")]
 pub async fn notifications(page: Option<i64>) -> Result<NotificationPage, AppError> {
-    use crate::server::http::endpoint::{signed_in, Caller};
-    use crate::server::notify::centre;
-    signed_in(|Caller { state, user, .. }| async move { centre::page(&state.pool, user.id, page.unwrap_or(1)).await })
-        .await
+    use crate::server::notifications;
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
+    signed_in(
+        |Caller { state, user, .. }| async move { notifications::page(&state.pool, user.id, page.unwrap_or(1)).await },
+    )
+    .await
 }
 
 /// How many of the caller's notifications are unread; 0 when signed out, so every page's header
 /// can ask.
 #[server(prefix = "/api", endpoint = "unread_count")]
 pub async fn unread_count() -> Result<i64, AppError> {
-    use crate::server::http::endpoint::anyone;
-    use crate::server::repo::notifications;
+    use crate::server::notifications::repo;
+    use crate::server::platform::http::endpoint::anyone;
     anyone(|mut visitor| async move {
         match visitor.user().await? {
-            Some(user) => Ok(notifications::unread_count(&visitor.state.pool, user.id).await?),
+            Some(user) => Ok(repo::unread_count(&visitor.state.pool, user.id).await?),
             None => Ok(0),
         }
     })
@@ -32,11 +34,11 @@ pub async fn unread_count() -> Result<i64, AppError> {
 /// Marks one of the caller's notifications read (idempotent).
 #[server(prefix = "/api", endpoint = "mark_notification_read")]
 pub async fn mark_notification_read(id: String) -> Result<(), AppError> {
-    use crate::server::http::endpoint::{signed_in, Caller};
-    use crate::server::repo::notifications;
+    use crate::server::notifications::repo;
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
     signed_in(|Caller { state, user, .. }| async move {
         let id = parse_notification_id(&id)?;
-        notifications::mark_read(&state.pool, user.id, id, chrono::Utc::now())
+        repo::mark_read(&state.pool, user.id, id, chrono::Utc::now())
             .await?
             .then_some(())
             .ok_or_else(|| AppError::NotFound("that notification".into()))
@@ -47,10 +49,10 @@ pub async fn mark_notification_read(id: String) -> Result<(), AppError> {
 /// Marks every unread notification of the caller read; answers how many changed.
 #[server(prefix = "/api", endpoint = "mark_all_notifications_read")]
 pub async fn mark_all_notifications_read() -> Result<i64, AppError> {
-    use crate::server::http::endpoint::{signed_in, Caller};
-    use crate::server::repo::notifications;
+    use crate::server::notifications::repo;
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
     signed_in(|Caller { state, user, .. }| async move {
-        Ok(notifications::mark_all_read(&state.pool, user.id, chrono::Utc::now()).await?)
+        Ok(repo::mark_all_read(&state.pool, user.id, chrono::Utc::now()).await?)
     })
     .await
 }
@@ -58,11 +60,11 @@ pub async fn mark_all_notifications_read() -> Result<i64, AppError> {
 /// Hides one of the caller's notifications from the centre (it counts as read too).
 #[server(prefix = "/api", endpoint = "dismiss_notification")]
 pub async fn dismiss_notification(id: String) -> Result<(), AppError> {
-    use crate::server::http::endpoint::{signed_in, Caller};
-    use crate::server::repo::notifications;
+    use crate::server::notifications::repo;
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
     signed_in(|Caller { state, user, .. }| async move {
         let id = parse_notification_id(&id)?;
-        notifications::dismiss(&state.pool, user.id, id, chrono::Utc::now())
+        repo::dismiss(&state.pool, user.id, id, chrono::Utc::now())
             .await?
             .then_some(())
             .ok_or_else(|| AppError::NotFound("that notification".into()))

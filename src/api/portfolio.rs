@@ -11,7 +11,7 @@ use uuid::Uuid;
 /// The caller's portfolio valued now; 401 when signed out, 404 when it is not theirs.
 #[server(prefix = "/api", endpoint = "my_portfolio")]
 pub async fn my_portfolio(portfolio: Option<String>) -> Result<PortfolioValue, AppError> {
-    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
     use crate::server::portfolio::{self, owned_in};
     signed_in(|Caller { state, user, .. }| async move {
         let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
@@ -24,7 +24,7 @@ pub async fn my_portfolio(portfolio: Option<String>) -> Result<PortfolioValue, A
 /// oldest first. The value now is `my_portfolio`'s; the chart appends it.
 #[server(prefix = "/api", endpoint = "value_history")]
 pub async fn value_history(portfolio: Option<String>) -> Result<Vec<PricePoint>, AppError> {
-    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
     use crate::server::portfolio::{history, owned_in};
     signed_in(|Caller { state, user, .. }| async move {
         let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
@@ -37,7 +37,7 @@ pub async fn value_history(portfolio: Option<String>) -> Result<Vec<PricePoint>,
 /// view) and a new one opens with the starting cash. `confirm` must be `yes`.
 #[server(prefix = "/api", endpoint = "reset_portfolio")]
 pub async fn reset_portfolio(confirm: Option<String>, portfolio: Option<String>) -> Result<(), AppError> {
-    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
     use crate::server::portfolio::{self, owned_in};
     signed_in(|Caller { state, user, .. }| async move {
         if confirm.as_deref().map(str::trim) != Some("yes") {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 /// The providers this server is set up for; the log-in page shows a button for each.
 #[server(prefix = "/api", endpoint = "sign_in_providers")]
 pub async fn sign_in_providers() -> Result<Vec<AuthProvider>, AppError> {
-    use crate::server::http::endpoint::{anyone, Visitor};
+    use crate::server::platform::http::endpoint::{anyone, Visitor};
     anyone(|Visitor { state, .. }| async move {
         Ok(AuthProvider::OAUTH.into_iter().filter(|provider| state.config.oauth(*provider).is_some()).collect())
     })
@@ -19,8 +19,8 @@ pub async fn sign_in_providers() -> Result<Vec<AuthProvider>, AppError> {
 /// The signed-in account's providers: connected ones with their date, and those it could connect.
 #[server(prefix = "/api", endpoint = "connected_providers")]
 pub async fn connected_providers() -> Result<Vec<ProviderConnection>, AppError> {
-    use crate::server::http::endpoint::{signed_in, Caller};
-    use crate::server::repo::identities;
+    use crate::server::accounts::repo::identities;
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
     signed_in(|Caller { state, user, .. }| async move {
         let connected = identities::connected(&state.pool, user.id).await?;
         Ok(AuthProvider::OAUTH

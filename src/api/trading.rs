@@ -18,7 +18,7 @@ pub async fn place_order(
 ) -> Result<OrderReceipt, AppError> {
     use super::portfolio::parse_portfolio;
     use crate::domain::{Shares, Symbol};
-    use crate::server::http::endpoint::{signed_in, Caller};
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
     use crate::server::portfolio::owned_in;
     use crate::server::trading::{OrderTicket, Trading};
     use axum::extract::FromRef;

@@ -8,16 +8,17 @@ use leptos::prelude::*;
 /// The caller's watchlist, in the order symbols were added, with quotes and alerts.
 #[server(prefix = "/api", endpoint = "my_watchlist")]
 pub async fn my_watchlist() -> Result<Vec<WatchlistEntry>, AppError> {
-    use crate::server::http::endpoint::{signed_in, Caller};
-    use crate::server::notify::watchlist;
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
+    use crate::server::watchlist;
     signed_in(|Caller { state, user, .. }| async move { watchlist::entries(&state, user.id).await }).await
 }
 
 /// Adds a listed symbol to the caller's watchlist (adding one already there is fine).
 #[server(prefix = "/api", endpoint = "add_to_watchlist")]
 pub async fn add_to_watchlist(symbol: String) -> Result<(), AppError> {
-    use crate::server::http::endpoint::{signed_in, Caller};
-    use crate::server::{market::view::known_symbol, notify::watchlist};
+    use crate::server::market::view::known_symbol;
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
+    use crate::server::watchlist;
     signed_in(|Caller { state, user, .. }| async move {
         let symbol = known_symbol(&state.market, &symbol)?;
         watchlist::add(&state.pool, user.id, &symbol).await
@@ -29,8 +30,8 @@ pub async fn add_to_watchlist(symbol: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "remove_from_watchlist")]
 pub async fn remove_from_watchlist(symbol: String) -> Result<(), AppError> {
     use crate::domain::Symbol;
-    use crate::server::http::endpoint::{signed_in, Caller};
-    use crate::server::notify::watchlist;
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
+    use crate::server::watchlist;
     signed_in(|Caller { state, user, .. }| async move {
         let symbol = Symbol::parse(&symbol).map_err(|e| AppError::field("symbol", e))?;
         watchlist::remove(&state.pool, user.id, &symbol).await
@@ -43,8 +44,9 @@ pub async fn remove_from_watchlist(symbol: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "create_price_alert")]
 pub async fn create_price_alert(symbol: String, direction: String, threshold: String) -> Result<AlertView, AppError> {
     use crate::domain::alert::{parse_threshold, AlertDirection};
-    use crate::server::http::endpoint::{signed_in, Caller};
-    use crate::server::{market::view::known_symbol, notify::watchlist};
+    use crate::server::market::view::known_symbol;
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
+    use crate::server::watchlist;
     signed_in(|Caller { state, user, .. }| async move {
         let symbol = known_symbol(&state.market, &symbol)?;
         let direction = AlertDirection::parse(&direction).map_err(|e| AppError::field("direction", e))?;
@@ -57,8 +59,8 @@ pub async fn create_price_alert(symbol: String, direction: String, threshold: St
 /// Deletes one of the caller's alerts, waiting or fired.
 #[server(prefix = "/api", endpoint = "delete_price_alert")]
 pub async fn delete_price_alert(id: String) -> Result<(), AppError> {
-    use crate::server::http::endpoint::{signed_in, Caller};
-    use crate::server::notify::watchlist;
+    use crate::server::platform::http::endpoint::{signed_in, Caller};
+    use crate::server::watchlist;
     signed_in(|Caller { state, user, .. }| async move {
         let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound("that alert".into()))?;
         watchlist::delete_alert(&state.pool, user.id, id).await

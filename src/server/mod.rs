@@ -1,20 +1,17 @@
-//! Everything that does IO: configuration, database, HTTP, authentication, the command line.
-//! Compiled only with the `ssr` feature, so none of it reaches the browser bundle.
+//! Everything that does IO, one folder per feature — accounts, trading, portfolio, market,
+//! coach, watchlist, notifications, live — with the platform they run on (configuration,
+//! database, HTTP, telemetry, metrics, background jobs) in `platform` and the operator's
+//! commands (migrate, backup, restore, seed) in `tools`. Compiled only with the `ssr` feature,
+//! so none of it reaches the browser bundle; it never imports `crate::api` (docs/ARCHITECTURE.md).
 
-pub mod auth;
-pub mod background;
-pub mod backup;
-pub mod cli;
+pub mod accounts;
+pub mod coach;
 pub mod config;
-pub mod db;
-pub mod error;
-pub mod http;
+pub mod live;
 pub mod market;
-pub mod metrics;
-pub mod notify;
+pub mod notifications;
+pub mod platform;
 pub mod portfolio;
-pub mod repo;
-pub mod seed;
-pub mod state;
-pub mod telemetry;
+pub mod tools;
 pub mod trading;
+pub mod watchlist;

@@ -271,7 +271,7 @@ async fn a_backup_from_an_older_version_is_migrated_when_restored() {
         .fetch_all(&mut conn)
         .await
         .unwrap();
-    let embedded: Vec<i64> = papertrade::server::db::MIGRATOR.iter().map(|m| m.version).collect();
+    let embedded: Vec<i64> = papertrade::server::platform::db::MIGRATOR.iter().map(|m| m.version).collect();
     assert_eq!(applied, embedded);
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -302,7 +302,7 @@ async fn a_backup_whose_migrations_were_edited_is_refused_before_the_database_is
 
     let message = failed(&on(&target, &["restore", path_str(&file)]));
 
-    let first = papertrade::server::db::MIGRATOR.iter().next().unwrap().version;
+    let first = papertrade::server::platform::db::MIGRATOR.iter().next().unwrap().version;
     assert!(message.contains(&format!("migrations {first} of the backup differ")), "{message}");
     assert_eq!(table_count(&target).await, 0);
     std::fs::remove_dir_all(dir).unwrap();

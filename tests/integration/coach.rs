@@ -4,7 +4,8 @@
 use crate::harness::{browser, publish_notes, TestApp};
 use crate::trading::{executed, learner, order};
 use papertrade::domain::coach::CoachSettings;
-use papertrade::server::notify::{alerts, coach};
+use papertrade::server::coach;
+use papertrade::server::watchlist::triggers;
 use papertrade::wire::notifications::{NotificationPage, NotificationView};
 use papertrade::wire::watchlist::{AlertView, WatchlistEntry};
 use papertrade::wire::AppError;
@@ -184,10 +185,10 @@ async fn a_price_alert_fires_once_when_the_price_crosses_it() {
     assert_eq!(watchlist(&app, &ada).await[0].symbol, "AAPL", "an alert puts its symbol on the watchlist");
 
     dial.set("109.99");
-    assert_eq!(alerts::check(&app.pool, &app.state.market, chrono::Utc::now()).await.unwrap(), 0);
+    assert_eq!(triggers::check(&app.pool, &app.state.market, chrono::Utc::now()).await.unwrap(), 0);
     dial.set("110.00");
-    assert_eq!(alerts::check(&app.pool, &app.state.market, chrono::Utc::now()).await.unwrap(), 1);
-    assert_eq!(alerts::check(&app.pool, &app.state.market, chrono::Utc::now()).await.unwrap(), 0, "fires once");
+    assert_eq!(triggers::check(&app.pool, &app.state.market, chrono::Utc::now()).await.unwrap(), 1);
+    assert_eq!(triggers::check(&app.pool, &app.state.market, chrono::Utc::now()).await.unwrap(), 0, "fires once");
 
     let note = &centre(&app, &ada, "1").await.items[0];
     assert_eq!((note.trigger_type.as_str(), note.title.as_str()), ("price_alert", "AAPL rose above $110.00"));
@@ -209,15 +210,15 @@ async fn one_instance_at_a_time_runs_a_scheduled_job() {
     let (release, hold) = tokio::sync::oneshot::channel::<()>();
     let first = tokio::spawn({
         let pool = app.pool.clone();
-        async move { papertrade::server::db::exclusively(&pool, 42, async { hold.await.ok() }).await.unwrap() }
+        async move { papertrade::server::platform::db::exclusively(&pool, 42, async { hold.await.ok() }).await.unwrap() }
     });
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
 
-    let second = papertrade::server::db::exclusively(&app.pool, 42, async { "ran" }).await.unwrap();
+    let second = papertrade::server::platform::db::exclusively(&app.pool, 42, async { "ran" }).await.unwrap();
     assert_eq!(second, None, "skipped while the first holds the job");
     release.send(()).unwrap();
     assert_eq!(first.await.unwrap(), Some(Some(())));
-    let third = papertrade::server::db::exclusively(&app.pool, 42, async { "ran" }).await.unwrap();
+    let third = papertrade::server::platform::db::exclusively(&app.pool, 42, async { "ran" }).await.unwrap();
     assert_eq!(third, Some("ran"), "free again afterwards");
 }
 

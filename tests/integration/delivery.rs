@@ -58,7 +58,7 @@ async fn compiled_files_are_served_precompressed_and_revalidated() {
 #[tokio::test]
 async fn pages_link_the_files_under_the_builds_version_which_may_be_cached_for_a_year() {
     let root = site_root();
-    let version = papertrade::server::http::assets::version_of(root.to_str().unwrap());
+    let version = papertrade::server::platform::http::assets::version_of(root.to_str().unwrap());
     let app = TestApp::spawn_with(&[("LEPTOS_SITE_ROOT", root.to_str().unwrap())]).await;
 
     let html = app.get("/").await.text().await.unwrap();

@@ -287,7 +287,7 @@ async fn a_transaction_whose_caller_hangs_up_during_begin_leaves_no_open_transac
         // Polled until BEGIN is sent (the first poll checks the pooled connection, the second,
         // once that answer is in, sends BEGIN), and dropped before its answer is read: a client
         // that hung up, a request past its deadline.
-        let mut begin = Box::pin(papertrade::server::db::begin(&pool));
+        let mut begin = Box::pin(papertrade::server::platform::db::begin(&pool));
         for _ in 0..polls {
             if (&mut begin).now_or_never().is_some() {
                 break;
@@ -301,7 +301,7 @@ async fn a_transaction_whose_caller_hangs_up_during_begin_leaves_no_open_transac
         sqlx::query("SELECT 1").execute(&pool).await.unwrap();
         assert_eq!(idle_in_transaction(&app).await, 0, "after {polls} polls");
         // And a transaction after it starts afresh.
-        let mut tx = papertrade::server::db::begin(&pool).await.unwrap();
+        let mut tx = papertrade::server::platform::db::begin(&pool).await.unwrap();
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await.unwrap();
         tx.rollback().await.unwrap();
     }

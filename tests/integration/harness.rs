@@ -3,11 +3,12 @@
 use chrono::{DateTime, Utc};
 use papertrade::domain::quote::{ChartRange, PricePoint, Quote};
 use papertrade::domain::Money;
-use papertrade::server::auth::password::Passwords;
+use papertrade::server::accounts::password::Passwords;
 use papertrade::server::config::Config;
 use papertrade::server::market::{Listing, Market, MarketError, QuoteSource};
-use papertrade::server::state::AppState;
-use papertrade::server::{db, http, seed};
+use papertrade::server::platform::state::AppState;
+use papertrade::server::platform::{db, http};
+use papertrade::server::tools::seed;
 use reqwest::Url;
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 use std::collections::HashMap;
@@ -49,10 +50,10 @@ pub async fn fresh_pool() -> PgPool {
 pub async fn publish_notes(pool: &PgPool, username: &str, count: i64) {
     let user_id: Uuid =
         sqlx::query_scalar("SELECT id FROM users WHERE username = $1").bind(username).fetch_one(pool).await.unwrap();
-    let mut tx = papertrade::server::db::begin(pool).await.unwrap();
+    let mut tx = papertrade::server::platform::db::begin(pool).await.unwrap();
     for n in 0..count {
         let title = format!("Note {n}");
-        let note = papertrade::server::repo::notifications::NewNotification {
+        let note = papertrade::server::notifications::repo::NewNotification {
             user_id,
             title: &title,
             message: "Hello.",
@@ -61,7 +62,7 @@ pub async fn publish_notes(pool: &PgPool, username: &str, count: i64) {
             created_at: Utc::now() + chrono::Duration::seconds(n),
             read_at: None,
         };
-        papertrade::server::notify::publish_notification(&mut tx, &note).await.unwrap();
+        papertrade::server::live::publish_notification(&mut tx, &note).await.unwrap();
     }
     tx.commit().await.unwrap();
 }

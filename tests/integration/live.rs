@@ -263,7 +263,7 @@ async fn one_user_cannot_hold_unlimited_streams() {
     let app = TestApp::spawn().await;
     let ada = learner(&app, "ada").await;
     let mut open = Vec::new();
-    for _ in 0..papertrade::server::notify::hub::MAX_STREAMS_PER_USER {
+    for _ in 0..papertrade::server::live::hub::MAX_STREAMS_PER_USER {
         open.push(EventReader::open(&app, &ada, None).await);
     }
     let refused = ada.get(format!("{}/events", app.address)).send().await.unwrap();

@@ -318,7 +318,7 @@ async fn json_log_lines_carry_the_request_id_of_the_response() {
         server.wait_for(Duration::from_secs(10), |line| line["message"] == "refused a cross-site event stream");
     assert_eq!(logged["spans"][0]["request_id"], chosen.as_str());
     assert_eq!(logged["level"], "WARN");
-    assert_eq!(logged["target"], "papertrade::server::http::events");
+    assert_eq!(logged["target"], "papertrade::server::live::route");
 
     // An id the server made up is the one in the header and in the request's log line.
     let answered = client.get(format!("{}/healthz", server.address)).send().await.unwrap();

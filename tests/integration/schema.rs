@@ -1,7 +1,7 @@
 //! The database itself refuses impossible states, whatever the application code does.
 
 use crate::harness::{fresh_pool, seed};
-use papertrade::server::seed::DEMO_USER_ID;
+use papertrade::server::tools::seed::DEMO_USER_ID;
 use sqlx::PgPool;
 use uuid::Uuid;
 

@@ -1,8 +1,8 @@
 use crate::harness::{fresh_pool, seed};
 use papertrade::domain::Email;
-use papertrade::server::auth::password::Passwords;
-use papertrade::server::repo::users;
-use papertrade::server::seed::{SeedOutcome, DEMO_EMAIL, DEMO_PASSWORD};
+use papertrade::server::accounts::password::Passwords;
+use papertrade::server::accounts::repo::users;
+use papertrade::server::tools::seed::{SeedOutcome, DEMO_EMAIL, DEMO_PASSWORD};
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 

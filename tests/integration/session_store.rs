@@ -4,7 +4,7 @@
 //! going back to it) keeps every user signed in — and this test says so when it stops being true.
 
 use crate::harness::fresh_pool;
-use papertrade::server::auth::store::PgSessionStore;
+use papertrade::server::accounts::store::PgSessionStore;
 use std::collections::HashMap;
 use tower_sessions::cookie::time::{Duration, OffsetDateTime};
 use tower_sessions::session::{Id, Record};

@@ -272,7 +272,7 @@ struct LockWatchingQuotes {
 #[async_trait::async_trait]
 impl QuoteSource for LockWatchingQuotes {
     async fn quote(&self, listing: &Listing, now: DateTime<Utc>) -> Result<Quote, MarketError> {
-        let mut tx = papertrade::server::db::begin(&self.pool).await.expect("the checker's transaction");
+        let mut tx = papertrade::server::platform::db::begin(&self.pool).await.expect("the checker's transaction");
         let locked = sqlx::query("SELECT id FROM portfolios FOR SHARE NOWAIT").fetch_all(&mut *tx).await.is_err();
         drop(tx);
         self.asked.fetch_add(1, SeqCst);

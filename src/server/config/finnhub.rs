@@ -1,7 +1,11 @@
 //! Finnhub quote settings. Real prices are on when `FINNHUB_API_KEY` is set; otherwise the
 //! simulated market stays the source. The key is redacted in `Debug` and never echoed in errors.
 
-use super::{in_range, parse, ConfigError};
+use crate::server::config::in_range;
+
+use crate::server::config::parse;
+
+use crate::server::config::ConfigError;
 use std::time::Duration;
 
 pub const DEFAULT_BASE_URL: &str = "https://finnhub.io/api/v1";

@@ -1,8 +1,8 @@
 //! Google and GitHub sign-in settings. A provider is on when its client id and secret are both
 //! set; its endpoints default to the real ones and can point anywhere (tests use local servers).
 
-use super::ConfigError;
 use crate::domain::AuthProvider;
+use crate::server::config::ConfigError;
 use oauth2::{ClientId, ClientSecret};
 
 /// One OAuth provider's client registration and endpoints. The secret's `Debug` is redacted.

@@ -1,7 +1,7 @@
 //! How the instance is watched: who may read `/metrics` (`METRICS_TOKEN`, `METRICS_ALLOW`) and
 //! how log lines are written (`LOG_FORMAT`). The token is redacted in `Debug` and never echoed.
 
-use super::ConfigError;
+use crate::server::config::ConfigError;
 use ipnet::IpNet;
 use std::net::IpAddr;
 use subtle::ConstantTimeEq;
@@ -88,7 +88,7 @@ pub struct MetricsAccess {
 }
 
 pub(super) fn log_format(lookup: &impl Fn(&str) -> Option<String>) -> Result<LogFormat, ConfigError> {
-    super::parse_with(lookup, "LOG_FORMAT", "text", LogFormat::parse)
+    crate::server::config::parse_with(lookup, "LOG_FORMAT", "text", LogFormat::parse)
 }
 
 pub(super) fn metrics_access(lookup: &impl Fn(&str) -> Option<String>) -> Result<MetricsAccess, ConfigError> {

@@ -15,16 +15,16 @@
 //! Then, or on any failure, the chart is empty ("not enough data"), never an error, and a 401/403
 //! stops candle requests for an hour so they do not eat the quote budget.
 //!
-//! Only symbols of the built-in universe are priced: [`super::Market`] looks listings up first.
+//! Only symbols of the built-in universe are priced: [`crate::server::market::Market`] looks listings up first.
 
 mod client;
 mod wire;
 
-use super::cache::Cache;
-use super::{Listing, MarketError, QuoteSource};
 use crate::domain::quote::{ChartRange, PricePoint, Quote};
 use crate::domain::Symbol;
 use crate::server::config::FinnhubSettings;
+use crate::server::market::cache::Cache;
+use crate::server::market::{Listing, MarketError, QuoteSource};
 use chrono::{DateTime, Utc};
 use client::{Client, Failure};
 use std::sync::{Mutex, PoisonError};

@@ -5,9 +5,9 @@
 //! ([`PriceBook::known`]) never does, so code that holds row locks reads only what was fetched
 //! before it took them.
 
-use super::Market;
 use crate::domain::quote::Quote;
 use crate::domain::Symbol;
+use crate::server::market::Market;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 

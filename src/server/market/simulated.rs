@@ -8,8 +8,8 @@
 //! random walk's spread does, scaled by the listing's annual volatility. Prices change every
 //! 5 seconds; over long spans they stay within a plausible band of the reference price.
 
-use super::universe::Listing;
 use crate::domain::Money;
+use crate::server::market::universe::Listing;
 use chrono::{DateTime, Utc};
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;

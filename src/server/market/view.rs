@@ -1,11 +1,13 @@
 //! Market data shaped for the pages: rows with quotes, and a stock's detail with the viewer's
 //! position.
 
-use super::{Listing, Market};
+use crate::server::market::Listing;
+
 use crate::domain::quote::{ChartRange, Quote};
 use crate::domain::{Money, Symbol};
+use crate::server::market::Market;
+use crate::server::platform::state::AppState;
 use crate::server::portfolio::OwnedPortfolio;
-use crate::server::state::AppState;
 use crate::wire::market::{MarketRow, StockPosition, StockView};
 use crate::wire::AppError;
 use chrono::Utc;

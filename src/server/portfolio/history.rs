@@ -2,12 +2,14 @@
 //! every trade (inside the trade's transaction), and one per trading day at the close, written by
 //! a background job that any number of instances may run at once.
 
-use super::{priced, OwnedPortfolio};
+use crate::server::portfolio::priced;
+
 use crate::domain::quote::{thin, PricePoint};
 use crate::domain::valuation::total_value;
 use crate::domain::Money;
 use crate::server::market::{Market, PriceBook};
-use crate::server::repo::snapshots::{self, Close, SnapshotKind};
+use crate::server::portfolio::repo::snapshots::{self, Close, SnapshotKind};
+use crate::server::portfolio::OwnedPortfolio;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use std::time::Duration;

@@ -1,9 +1,9 @@
 //! A portfolio's trade ledger: pages for the History page and the whole ledger as CSV.
 
-use super::OwnedPortfolio;
 use crate::domain::limits::LEDGER_PAGE_SIZE;
 use crate::domain::Money;
-use crate::server::repo::trades::{self, LedgerFilter, TradeRow};
+use crate::server::portfolio::repo::trades::{self, LedgerFilter, TradeRow};
+use crate::server::portfolio::OwnedPortfolio;
 use crate::wire::history::{LedgerEntry, LedgerPage};
 use crate::wire::AppError;
 use sqlx::PgPool;

@@ -2,9 +2,11 @@
 //! previous close), its recorded value history, its ledger, and starting over. Every function
 //! here takes an [`OwnedPortfolio`]: the ownership check comes first, once.
 
+pub mod csv_route;
 pub mod history;
 pub mod ledger;
 mod owned;
+pub mod repo;
 
 pub use owned::{owned_in, owned_portfolio, OwnedPortfolio};
 
@@ -12,9 +14,9 @@ use crate::domain::portfolio::{Holding, PortfolioKind};
 use crate::domain::valuation::{self, HoldingInput, PortfolioValue};
 use crate::domain::Money;
 use crate::server::market::PriceBook;
-use crate::server::repo::trades::NetTrading;
-use crate::server::repo::{portfolios, trades};
-use crate::server::state::AppState;
+use crate::server::platform::state::AppState;
+use crate::server::portfolio::repo::portfolios;
+use crate::server::portfolio::repo::trades::{self, NetTrading};
 use crate::wire::AppError;
 use chrono::Utc;
 use rust_decimal::Decimal;
@@ -63,7 +65,7 @@ pub fn priced(book: &PriceBook<'_>, holdings: &[Holding], traded_today: &[NetTra
 pub async fn value_of(state: &AppState, portfolio: OwnedPortfolio) -> Result<PortfolioValue, AppError> {
     // One snapshot of the database for cash, holdings and today's trades, so a trade committing
     // in between cannot be counted twice or missed.
-    let mut tx = crate::server::db::begin_read_only_snapshot(&state.pool).await?;
+    let mut tx = crate::server::platform::db::begin_read_only_snapshot(&state.pool).await?;
     let stored = portfolios::with_holdings(&mut tx, portfolio.id())
         .await?
         .ok_or_else(|| AppError::Conflict("this portfolio was just reset; reload the page".into()))?;
@@ -85,7 +87,7 @@ pub async fn reset(state: &AppState, portfolio: OwnedPortfolio) -> Result<(), Ap
     if portfolio.kind() != PortfolioKind::Personal {
         return Err(AppError::Invalid("only your personal portfolio can be reset".into()));
     }
-    let mut tx = crate::server::db::begin(&state.pool).await?;
+    let mut tx = crate::server::platform::db::begin(&state.pool).await?;
     portfolios::lock(&mut tx, portfolio.id())
         .await?
         .ok_or_else(|| AppError::Conflict("your portfolio was just reset; reload the page".into()))?;

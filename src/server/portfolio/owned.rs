@@ -3,7 +3,7 @@
 //! portfolio and an id that never existed all look the same: 404.
 
 use crate::domain::portfolio::PortfolioKind;
-use crate::server::repo::portfolios;
+use crate::server::portfolio::repo::portfolios;
 use crate::wire::AppError;
 use sqlx::PgConnection;
 use uuid::Uuid;

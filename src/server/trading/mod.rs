@@ -23,13 +23,13 @@ use crate::domain::quote::Quote;
 use crate::domain::valuation::total_value;
 use crate::domain::{Shares, Side, Symbol};
 use crate::server::config::Config;
+use crate::server::live;
 use crate::server::market::{Market, MarketError, PriceBook};
-use crate::server::metrics::Metrics;
-use crate::server::notify;
+use crate::server::platform::metrics::Metrics;
+use crate::server::platform::state::AppState;
+use crate::server::portfolio::repo::portfolios::{self, StoredPortfolio};
+use crate::server::portfolio::repo::{holdings, trades};
 use crate::server::portfolio::{self, history, OwnedPortfolio};
-use crate::server::repo::portfolios::StoredPortfolio;
-use crate::server::repo::{holdings, portfolios, trades};
-use crate::server::state::AppState;
 use crate::wire::live::TradeEvent;
 use crate::wire::AppError;
 use axum::extract::FromRef;
@@ -129,7 +129,7 @@ impl Trading {
         mut book: PriceBook<'m>,
     ) -> Result<Locked<'m>, AppError> {
         for _ in 0..=REQUOTES {
-            let mut tx = crate::server::db::begin(&self.pool).await?;
+            let mut tx = crate::server::platform::db::begin(&self.pool).await?;
             let mut stored = portfolios::lock(&mut tx, portfolio.id()).await?.ok_or_else(|| {
                 // A reset archived it while this order waited.
                 AppError::Conflict("your portfolio was just reset; reload the page and try again".into())
@@ -212,7 +212,7 @@ impl Trading {
             price: fill.price,
             executed_at: now,
         };
-        notify::publish_trade(&mut tx, portfolio.user_id(), &event).await?;
+        live::publish_trade(&mut tx, portfolio.user_id(), &event).await?;
         tx.commit().await?;
         let execution = Execution {
             trade_id,
@@ -234,7 +234,7 @@ impl Trading {
     async fn after_commit(&self, portfolio: OwnedPortfolio, execution: &Execution, stored: StoredPortfolio) {
         self.metrics.order_executed();
         tracing::info!(trade_id = %execution.trade_id, quantity = execution.quantity.get(), price = %execution.price, "order executed");
-        notify::coach::after_trade(
+        crate::server::coach::after_trade(
             &self.pool,
             &self.market,
             &self.config.coach,

@@ -1,11 +1,11 @@
 //! Retries of an order: an idempotency key used again in the same portfolio returns the
 //! execution it made the first time, unless the retry asks for something else.
 
-use super::OrderTicket;
 use crate::domain::order::{Execution, OrderRejection};
 use crate::domain::Money;
+use crate::server::portfolio::repo::trades::{self, TradeRow};
 use crate::server::portfolio::OwnedPortfolio;
-use crate::server::repo::trades::{self, TradeRow};
+use crate::server::trading::OrderTicket;
 use crate::wire::error::sentence_case;
 use crate::wire::AppError;
 use sqlx::PgPool;

@@ -1,0 +1,171 @@
+//! Account operations behind the sign-up, guest and settings forms. Each parses its input into
+//! domain types (a bad field becomes an error naming that field) and writes atomically.
+
+use crate::domain::{AuthProvider, Email, Money, NewPassword, Username};
+use crate::server::accounts::backend::SessionUser;
+use crate::server::accounts::repo::users;
+use crate::server::platform::state::AppState;
+use crate::wire::AppError;
+use std::fmt::Display;
+use uuid::Uuid;
+
+pub struct SignUp<'a> {
+    pub email: &'a str,
+    pub username: &'a str,
+    pub password: &'a str,
+}
+
+struct ParsedSignUp {
+    email: Email,
+    username: Username,
+    password_hash: String,
+}
+
+async fn parse_sign_up(state: &AppState, form: &SignUp<'_>) -> Result<ParsedSignUp, AppError> {
+    let email = field("email", Email::parse(form.email))?;
+    let username = field("username", Username::parse(form.username))?;
+    let password = field("password", NewPassword::parse(form.password))?;
+    let password_hash = state.passwords.hash(password.expose()).await.map_err(internal)?;
+    Ok(ParsedSignUp { email, username, password_hash })
+}
+
+/// Creates a local account with a fresh portfolio; returns its id.
+#[tracing::instrument(skip_all)]
+pub async fn sign_up(state: &AppState, form: SignUp<'_>) -> Result<Uuid, AppError> {
+    let parsed = parse_sign_up(state, &form).await?;
+    create(state, AuthProvider::Local, Some(&parsed.email), &parsed.username, Some(&parsed.password_hash)).await
+}
+
+/// Creates a guest account with a fresh portfolio; returns its id.
+#[tracing::instrument(skip_all)]
+pub async fn create_guest(state: &AppState) -> Result<Uuid, AppError> {
+    let suffix = Uuid::new_v4().simple().to_string();
+    let username = Username::parse(&format!("guest-{}", &suffix[..10])).map_err(internal)?;
+    create(state, AuthProvider::Guest, None, &username, None).await
+}
+
+async fn create(
+    state: &AppState,
+    provider: AuthProvider,
+    email: Option<&Email>,
+    username: &Username,
+    password_hash: Option<&str>,
+) -> Result<Uuid, AppError> {
+    let id = Uuid::new_v4();
+    let user = users::NewUser {
+        id,
+        email,
+        email_verified: false,
+        password_hash,
+        username,
+        provider,
+        provider_id: None,
+        avatar_url: None,
+    };
+    let mut tx = crate::server::platform::db::begin(&state.pool).await?;
+    insert_with_portfolio(&mut tx, &user, state.config.starting_cash).await.map_err(taken)?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts a user and their first portfolio, funded with `starting_cash`, and the coach's welcome.
+pub(super) async fn insert_with_portfolio(
+    conn: &mut sqlx::PgConnection,
+    user: &users::NewUser<'_>,
+    starting_cash: Money,
+) -> Result<(), sqlx::Error> {
+    users::insert(conn, user).await?;
+    crate::server::portfolio::open(conn, user.id, starting_cash).await?;
+    crate::server::coach::welcome(conn, user.id, starting_cash, chrono::Utc::now()).await
+}
+
+/// Gives a guest an email and password; the id, and so the portfolio, stays.
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+pub async fn upgrade_guest(state: &AppState, user: &SessionUser, form: SignUp<'_>) -> Result<(), AppError> {
+    if !user.is_guest() {
+        return Err(AppError::Conflict("this account already has a sign-in".into()));
+    }
+    let parsed = parse_sign_up(state, &form).await?;
+    let upgraded = users::upgrade_guest(&state.pool, user.id, &parsed.email, &parsed.username, &parsed.password_hash)
+        .await
+        .map_err(taken)?;
+    if upgraded {
+        Ok(())
+    } else {
+        Err(AppError::Conflict("this account already has a sign-in".into()))
+    }
+}
+
+/// Sets a new password after checking the current one (if the account has one).
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+pub async fn change_password(state: &AppState, user: &SessionUser, current: &str, new: &str) -> Result<(), AppError> {
+    let new = field("new_password", NewPassword::parse(new))?;
+    if user.has_password {
+        let email = user.email.as_deref().map(Email::parse).transpose().map_err(internal)?;
+        let stored = match email {
+            Some(email) => users::credentials_by_email(&state.pool, &email).await?,
+            None => None,
+        };
+        let matches = match stored {
+            Some((_, hash)) => state.passwords.verify(current, &hash).await.map_err(internal)?,
+            None => false,
+        };
+        if !matches {
+            return Err(AppError::field("current_password", "that is not your current password"));
+        }
+    }
+    let hash = state.passwords.hash(new.expose()).await.map_err(internal)?;
+    users::set_password_hash(&state.pool, user.id, &hash).await?;
+    Ok(())
+}
+
+/// Changes the username and avatar. An avatar is an https:// image address, or nothing.
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+pub async fn update_profile(
+    state: &AppState,
+    user: &SessionUser,
+    username: &str,
+    avatar_url: &str,
+) -> Result<(), AppError> {
+    let username = field("username", Username::parse(username))?;
+    let avatar_url = avatar_url.trim();
+    let avatar_url = if avatar_url.is_empty() {
+        None
+    } else if avatar_url.starts_with("https://") && avatar_url.len() <= 500 && !avatar_url.contains(char::is_whitespace)
+    {
+        Some(avatar_url)
+    } else {
+        return Err(AppError::field("avatar_url", "use an https:// image address of at most 500 characters"));
+    };
+    users::update_profile(&state.pool, user.id, &username, avatar_url).await.map_err(taken)
+}
+
+/// Deletes the account and everything it owns, once the person typed their username to confirm.
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+pub async fn delete_account(state: &AppState, user: &SessionUser, confirmation: &str) -> Result<(), AppError> {
+    if confirmation.trim() != user.username {
+        return Err(AppError::field("confirmation", format!("type your username, {}, to confirm", user.username)));
+    }
+    users::delete(&state.pool, user.id).await?;
+    Ok(())
+}
+
+fn field<T, E: Display>(name: &str, parsed: Result<T, E>) -> Result<T, AppError> {
+    parsed.map_err(|error| AppError::field(name, error))
+}
+
+/// Unique violations become a message on the field that collided.
+fn taken(error: sqlx::Error) -> AppError {
+    match error.as_database_error().and_then(|e| e.constraint()) {
+        Some("users_local_email_key") => {
+            AppError::field("email", "an account with this email already exists; log in instead")
+        }
+        Some("users_username_key") => AppError::field("username", "this username is taken; try another"),
+        _ => error.into(),
+    }
+}
+
+fn internal(error: impl Display) -> AppError {
+    tracing::error!(%error, "account operation failed");
+    AppError::Internal
+}

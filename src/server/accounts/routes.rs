@@ -1,0 +1,32 @@
+//! Session routes outside server functions: `POST /auth/logout` and `POST /auth/refresh`.
+
+use crate::server::accounts::session;
+
+use crate::server::accounts::session::AuthSession;
+use crate::server::platform::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// Ends the session on the server and sends the browser home.
+pub async fn logout(mut auth: AuthSession) -> Response {
+    match auth.logout().await {
+        Ok(_) => Redirect::to("/").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "logout failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Renews the session of a signed-in user: a new id and a fresh expiry. 401 when signed out.
+pub async fn refresh(State(state): State<AppState>, mut auth: AuthSession) -> Response {
+    let user = match session::require_user(&mut auth, &state.config).await {
+        Ok(user) => user,
+        Err(error) => return error.into_response(),
+    };
+    match session::log_in(&mut auth, &user).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => error.into_response(),
+    }
+}

@@ -1,0 +1,100 @@
+//! Sessions: the layer that loads them, and the helpers server functions and routes use to read
+//! and change who is signed in.
+
+use crate::server::accounts::backend::Backend;
+
+use crate::server::accounts::backend::Credentials;
+
+use crate::server::accounts::backend::SessionUser;
+use crate::server::accounts::password::Passwords;
+use crate::server::accounts::store::PgSessionStore;
+use crate::server::config::Config;
+use crate::server::platform::state::AppState;
+use crate::wire::AppError;
+use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder};
+use sqlx::PgPool;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub type AuthSession = axum_login::AuthSession<Backend>;
+
+pub const COOKIE_NAME: &str = "papertrade_session";
+/// When the current login happened (Unix seconds), for the absolute session lifetime.
+const LOGGED_IN_AT: &str = "papertrade.logged_in_at";
+
+/// Sessions in PostgreSQL (table `tower_sessions.session`), an HttpOnly SameSite=Lax cookie,
+/// `Secure` when configured, expiring after the configured idle time.
+pub fn layer(pool: &PgPool, config: &Config, passwords: Passwords) -> AuthManagerLayer<Backend, PgSessionStore> {
+    let idle = time::Duration::seconds(i64::try_from(config.session_idle.as_secs()).unwrap_or(i64::MAX));
+    let sessions = SessionManagerLayer::new(PgSessionStore::new(pool.clone()))
+        .with_name(COOKIE_NAME)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.session_cookie_secure)
+        .with_expiry(Expiry::OnInactivity(idle));
+    AuthManagerLayerBuilder::new(Backend::new(pool.clone(), passwords), sessions).build()
+}
+
+/// The session of the running server function's request.
+pub async fn from_request() -> Result<AuthSession, AppError> {
+    leptos_axum::extract::<AuthSession>().await.map_err(|error| {
+        tracing::error!(%error, "no auth session on the request; is the layer installed?");
+        AppError::Internal
+    })
+}
+
+/// Signs `user` in on this session: a new session id, and the clock of the absolute lifetime restarted.
+pub async fn log_in(session: &mut AuthSession, user: &SessionUser) -> Result<(), AppError> {
+    session.login(user).await.map_err(internal)?;
+    // axum-login only rotates the id when nobody was signed in; we rotate on every login
+    // (a second login, a guest upgrade, a refresh) so no earlier id stays valid.
+    session.session.cycle_id().await.map_err(internal)?;
+    session.session.insert(LOGGED_IN_AT, chrono::Utc::now().timestamp()).await.map_err(internal)?;
+    if let Err(error) = crate::server::accounts::repo::users::record_login(session.backend.pool(), user.id).await {
+        tracing::warn!(%error, "could not record the login time");
+    }
+    Ok(())
+}
+
+/// Authenticates and, on success, signs in. `Ok(None)` means the credentials were wrong.
+pub async fn authenticate_and_log_in(
+    session: &mut AuthSession,
+    credentials: Credentials,
+) -> Result<Option<SessionUser>, AppError> {
+    let Some(user) = session.authenticate(credentials).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    log_in(session, &user).await?;
+    Ok(Some(user))
+}
+
+/// The signed-in user, unless the session has outlived its absolute lifetime (then it ends).
+pub async fn current_user(session: &mut AuthSession, config: &Config) -> Result<Option<SessionUser>, AppError> {
+    let Some(user) = session.user.clone() else { return Ok(None) };
+    let logged_in_at: Option<i64> = session.session.get(LOGGED_IN_AT).await.map_err(internal)?;
+    let age = chrono::Utc::now().timestamp() - logged_in_at.unwrap_or(0);
+    if u64::try_from(age).map_or(true, |age| age > config.session_absolute.as_secs()) {
+        session.logout().await.map_err(internal)?;
+        return Ok(None);
+    }
+    Ok(Some(user))
+}
+
+/// The signed-in user, or 401.
+pub async fn require_user(session: &mut AuthSession, config: &Config) -> Result<SessionUser, AppError> {
+    current_user(session, config).await?.ok_or(AppError::Unauthorized)
+}
+
+/// For server functions that act on the caller's own data: the state, the request's session,
+/// and its signed-in user — or 401.
+pub async fn signed_in() -> Result<(AppState, AuthSession, SessionUser), AppError> {
+    let state = AppState::from_context()?;
+    let mut auth = from_request().await?;
+    let user = require_user(&mut auth, &state.config).await?;
+    Ok((state, auth, user))
+}
+
+fn internal(error: impl std::fmt::Display) -> AppError {
+    tracing::error!(%error, "session error");
+    AppError::Internal
+}

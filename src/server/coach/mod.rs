@@ -1,0 +1,201 @@
+//! Runs the coach: gathers a portfolio's facts, asks `domain::coach` which advice is due, claims
+//! each piece in `coach_marks` (one atomic upsert, so two instances never send it twice) and
+//! publishes the claimed ones as notifications. After every trade for the trader, and on a
+//! schedule for every portfolio (the rules that prices alone can trigger).
+
+pub mod marks;
+
+use crate::domain::coach::{self, Advice, CoachSettings, HoldingFacts, Marks, Occasion, PortfolioFacts};
+use crate::domain::portfolio::Holding;
+use crate::domain::Money;
+use crate::server::live::publish_notification;
+use crate::server::market::{self, Market};
+use crate::server::notifications::repo::NewNotification;
+use crate::server::portfolio::repo::portfolios::{self, StoredPortfolio};
+use crate::server::portfolio::repo::{holdings, trades};
+use crate::server::portfolio::OwnedPortfolio;
+use crate::wire::AppError;
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How often the scheduled rules run.
+pub const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
+/// Portfolios evaluated per database round trip on the schedule.
+const BATCH: i64 = 500;
+
+/// The welcome note, written in the transaction that creates the account.
+pub async fn welcome(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    starting_cash: Money,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let facts = PortfolioFacts {
+        cash: starting_cash,
+        starting_cash,
+        holdings: Vec::new(),
+        opened_at: now,
+        last_trade_at: None,
+        trades_total: 0,
+        trades_today: 0,
+    };
+    let advice = coach::advise(Occasion::SignedUp, &facts, &Marks::new(), &CoachSettings::default(), now);
+    deliver(conn, user_id, &advice, now).await.map(drop)
+}
+
+/// Evaluates the trade-time rules for `portfolio` after an order committed, from `stored`, the
+/// portfolio as the order left it. Never fails the order: a problem is logged and the scheduled
+/// run catches up on the price-driven rules. (Advice is marked per user: what a learner was
+/// taught once is not repeated after a reset.)
+pub async fn after_trade(
+    pool: &PgPool,
+    market: &Market,
+    settings: &CoachSettings,
+    portfolio: OwnedPortfolio,
+    stored: StoredPortfolio,
+    now: DateTime<Utc>,
+) {
+    let user_id = portfolio.user_id();
+    let evaluated: Result<(), AppError> = async {
+        let mut conn = pool.acquire().await?;
+        let since = market.hours.change_since(now);
+        let (trades_total, trades_today, last_trade_at) = trades::activity(&mut conn, stored.id, since).await?;
+        let marks = marks::of_user(&mut *conn, user_id).await?;
+        drop(conn);
+        let mut prices = PriceBook::new(market, now);
+        let facts = PortfolioFacts {
+            cash: stored.cash,
+            starting_cash: stored.starting_cash,
+            holdings: prices.facts(&stored.holdings).await,
+            opened_at: stored.opened_at,
+            last_trade_at,
+            trades_total,
+            trades_today,
+        };
+        let advice = coach::advise(Occasion::Traded, &facts, &marks, settings, now);
+        if !advice.is_empty() {
+            let mut tx = crate::server::platform::db::begin(pool).await?;
+            deliver(&mut tx, user_id, &advice, now).await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(error) = evaluated {
+        tracing::warn!(?error, %user_id, "the coach could not evaluate a trade");
+    }
+}
+
+/// One scheduled pass over every active portfolio; returns how many notifications it wrote.
+pub async fn scheduled_round(
+    pool: &PgPool,
+    market: &Market,
+    settings: &CoachSettings,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let mut prices = PriceBook::new(market, now);
+    let mut after = Uuid::nil();
+    let mut written = 0;
+    loop {
+        let mut conn = pool.acquire().await?;
+        let page = portfolios::active_page(&mut conn, after, BATCH).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        let ids: Vec<Uuid> = page.iter().map(|p| p.id).collect();
+        let users: Vec<Uuid> = page.iter().map(|p| p.user_id).collect();
+        let mut held = holdings::of_portfolios(&mut conn, &ids).await?;
+        let marks = marks::of_users(&mut conn, &users).await?;
+        drop(conn);
+        for portfolio in &page {
+            let facts = PortfolioFacts {
+                cash: Money::from_decimal(portfolio.cash_balance),
+                starting_cash: Money::from_decimal(portfolio.starting_cash),
+                holdings: prices.facts(&held.remove(&portfolio.id).unwrap_or_default()).await,
+                opened_at: portfolio.created_at,
+                last_trade_at: portfolio.last_trade_at,
+                trades_total: 0,
+                trades_today: 0,
+            };
+            let none = Marks::new();
+            let advice = coach::advise(
+                Occasion::Scheduled,
+                &facts,
+                marks.get(&portfolio.user_id).unwrap_or(&none),
+                settings,
+                now,
+            );
+            if !advice.is_empty() {
+                written += deliver_unless_deleted(pool, portfolio.user_id, &advice, now).await?;
+            }
+        }
+        if page.len() < BATCH as usize {
+            break;
+        }
+    }
+    Ok(written)
+}
+
+/// [`deliver`] in a transaction of its own; an account deleted since its portfolio was read (an
+/// expired guest, removed by the housekeeping job meanwhile) gets nothing, and the round goes on.
+async fn deliver_unless_deleted(
+    pool: &PgPool,
+    user_id: Uuid,
+    advice: &[Advice],
+    now: DateTime<Utc>,
+) -> Result<usize, sqlx::Error> {
+    let mut tx = crate::server::platform::db::begin(pool).await?;
+    match deliver(&mut tx, user_id, advice, now).await {
+        Ok(published) => tx.commit().await.map(|()| published),
+        Err(sqlx::Error::Database(error)) if matches!(error.kind(), sqlx::error::ErrorKind::ForeignKeyViolation) => {
+            tracing::debug!(%user_id, "the account was deleted during the coach's round");
+            Ok(0)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Claims and publishes each piece of advice; returns how many were claimed.
+async fn deliver(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    advice: &[Advice],
+    now: DateTime<Utc>,
+) -> Result<usize, sqlx::Error> {
+    let mut published = 0;
+    for advice in advice {
+        let due_if_before = advice.rule.cooldown().and_then(|cooldown| now.checked_sub_signed(cooldown));
+        if marks::claim(conn, user_id, &advice.key, now, due_if_before).await? {
+            publish_notification(conn, &NewNotification::advice(user_id, advice, now)).await?;
+            published += 1;
+        }
+    }
+    Ok(published)
+}
+
+/// Quotes asked for once per pass and shared by every portfolio in it.
+struct PriceBook<'a>(market::PriceBook<'a>);
+
+impl<'a> PriceBook<'a> {
+    fn new(market: &'a Market, now: DateTime<Utc>) -> PriceBook<'a> {
+        PriceBook(market::PriceBook::new(market, now))
+    }
+
+    /// Holdings with their names and prices; one without a quote is left out (nothing to judge).
+    async fn facts(&mut self, held: &[Holding]) -> Vec<HoldingFacts> {
+        let mut facts = Vec::with_capacity(held.len());
+        for holding in held {
+            if let Some(priced) = self.0.get(&holding.symbol).await {
+                facts.push(HoldingFacts {
+                    symbol: holding.symbol.to_string(),
+                    name: priced.name.clone(),
+                    shares: holding.position.shares,
+                    average_price: holding.position.average_price,
+                    price: priced.quote.price,
+                });
+            }
+        }
+        facts
+    }
+}

@@ -1,0 +1,10 @@
+//! What every feature runs on: the shared state, the database, errors as HTTP answers, the HTTP
+//! stack, logs, metrics and the background job loop.
+
+pub mod background;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod metrics;
+pub mod state;
+pub mod telemetry;

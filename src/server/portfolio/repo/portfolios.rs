@@ -1,0 +1,146 @@
+//! The `portfolios` table.
+
+use crate::domain::portfolio::{Holding, PortfolioKind};
+use crate::domain::Money;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+#[tracing::instrument(skip(conn))]
+pub async fn insert(
+    conn: &mut PgConnection,
+    id: Uuid,
+    user_id: Uuid,
+    kind: PortfolioKind,
+    starting_cash: Money,
+    cash_balance: Money,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO portfolios (id, user_id, kind, starting_cash, cash_balance) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(user_id)
+        .bind(kind.as_str())
+        .bind(starting_cash.amount())
+        .bind(cash_balance.amount())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The id and kind of an active portfolio of `user_id`: the one with id `requested`, or the
+/// personal one when `requested` is `None`. `None` when the user has no such portfolio — whoever
+/// else's it may be.
+pub async fn owned(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    requested: Option<Uuid>,
+) -> Result<Option<(Uuid, PortfolioKind)>, sqlx::Error> {
+    let row: Option<(Uuid, String)> = match requested {
+        None => {
+            sqlx::query_as(
+                "SELECT id, kind FROM portfolios WHERE user_id = $1 AND archived_at IS NULL AND kind = 'personal'",
+            )
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?
+        }
+        Some(id) => {
+            sqlx::query_as("SELECT id, kind FROM portfolios WHERE id = $1 AND user_id = $2 AND archived_at IS NULL")
+                .bind(id)
+                .bind(user_id)
+                .fetch_optional(conn)
+                .await?
+        }
+    };
+    Ok(row.and_then(|(id, kind)| Some((id, PortfolioKind::from_column(&kind)?))))
+}
+
+/// The stored state of an active portfolio, before valuation.
+pub struct StoredPortfolio {
+    pub id: Uuid,
+    pub cash: Money,
+    pub starting_cash: Money,
+    pub opened_at: DateTime<Utc>,
+    pub holdings: Vec<Holding>,
+}
+
+/// The active portfolio `id` with its holdings.
+#[tracing::instrument(skip(conn))]
+pub async fn with_holdings(conn: &mut PgConnection, id: Uuid) -> Result<Option<StoredPortfolio>, sqlx::Error> {
+    let portfolio: Option<(Uuid, Decimal, Decimal, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT id, cash_balance, starting_cash, created_at FROM portfolios WHERE id = $1 AND archived_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = portfolio else { return Ok(None) };
+    let holdings = crate::server::portfolio::repo::holdings::of_portfolio(conn, id).await?;
+    Ok(Some(StoredPortfolio { holdings, ..stored(row) }))
+}
+
+/// Archives a portfolio: it keeps its holdings and ledger but leaves every view.
+pub async fn archive(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE portfolios SET archived_at = now() WHERE id = $1").bind(id).execute(conn).await?;
+    Ok(())
+}
+
+/// The active portfolio `id` (with no holdings read yet), locked until the transaction ends;
+/// `None` once it is archived (a reset that committed while this waited). Orders lock the
+/// portfolio first and its holdings second, always in that order, so they cannot deadlock.
+pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Option<StoredPortfolio>, sqlx::Error> {
+    let row: Option<(Uuid, Decimal, Decimal, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT id, cash_balance, starting_cash, created_at FROM portfolios
+         WHERE id = $1 AND archived_at IS NULL FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(stored))
+}
+
+fn stored((id, cash, starting_cash, opened_at): (Uuid, Decimal, Decimal, DateTime<Utc>)) -> StoredPortfolio {
+    StoredPortfolio {
+        id,
+        cash: Money::from_decimal(cash),
+        starting_cash: Money::from_decimal(starting_cash),
+        opened_at,
+        holdings: Vec::new(),
+    }
+}
+
+pub async fn set_cash(conn: &mut PgConnection, id: Uuid, cash: Money) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE portfolios SET cash_balance = $2 WHERE id = $1")
+        .bind(id)
+        .bind(cash.amount())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// An active portfolio as the scheduled coach reads it, a page at a time.
+#[derive(sqlx::FromRow)]
+pub struct ActivePortfolio {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub cash_balance: Decimal,
+    pub starting_cash: Decimal,
+    pub created_at: DateTime<Utc>,
+    pub last_trade_at: Option<DateTime<Utc>>,
+}
+
+/// Up to `limit` active portfolios with ids after `after`, in id order (keyset pagination).
+pub async fn active_page(
+    conn: &mut PgConnection,
+    after: Uuid,
+    limit: i64,
+) -> Result<Vec<ActivePortfolio>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.user_id, p.cash_balance, p.starting_cash, p.created_at,
+                (SELECT max(t.executed_at) FROM trades t WHERE t.portfolio_id = p.id) AS last_trade_at
+         FROM portfolios p WHERE p.archived_at IS NULL AND p.id > $1 ORDER BY p.id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
