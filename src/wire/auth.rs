@@ -20,3 +20,14 @@ impl Viewer {
         self.provider == AuthProvider::Guest
     }
 }
+
+/// Whether a page is rendered for someone signed in. The server works it out from the request
+/// before it renders a page (so the private pages' layout needs no waiting), and the page carries
+/// it to the browser for hydration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ViewerStatus {
+    SignedIn(Viewer),
+    SignedOut,
+    /// The sign-in could not be checked (the database is unreachable).
+    Unknown,
+}

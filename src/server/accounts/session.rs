@@ -10,8 +10,13 @@ use crate::server::accounts::password::Passwords;
 use crate::server::accounts::store::PgSessionStore;
 use crate::server::config::Config;
 use crate::server::platform::state::AppState;
+use crate::wire::auth::ViewerStatus;
 use crate::wire::AppError;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder};
+use leptos::prelude::{provide_context, use_context};
 use sqlx::PgPool;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -97,4 +102,29 @@ pub async fn signed_in() -> Result<(AppState, AuthSession, SessionUser), AppErro
 fn internal(error: impl std::fmt::Display) -> AppError {
     tracing::error!(%error, "session error");
     AppError::Internal
+}
+
+/// Middleware of the page routes: who is signed in (after the absolute-lifetime check), as a
+/// [`ViewerStatus`] in the request's extensions, for [`provide_viewer_status`] to hand the page.
+pub async fn resolve_viewer(
+    State(state): State<AppState>,
+    mut auth: AuthSession,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let status = match current_user(&mut auth, &state.config).await {
+        Ok(Some(user)) => ViewerStatus::SignedIn(user.viewer),
+        Ok(None) => ViewerStatus::SignedOut,
+        Err(_) => ViewerStatus::Unknown,
+    };
+    request.extensions_mut().insert(status);
+    next.run(request).await
+}
+
+/// Part of every page render's context: the [`ViewerStatus`] [`resolve_viewer`] found.
+pub fn provide_viewer_status() {
+    let parts = use_context::<axum::http::request::Parts>();
+    if let Some(status) = parts.and_then(|parts| parts.extensions.get::<ViewerStatus>().cloned()) {
+        provide_context(status);
+    }
 }

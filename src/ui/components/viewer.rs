@@ -3,7 +3,7 @@
 //! and back.
 
 use crate::api::auth::current_user;
-use crate::wire::auth::Viewer;
+use crate::wire::auth::{Viewer, ViewerStatus};
 use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
@@ -73,34 +73,47 @@ fn initial(username: &str) -> String {
     username.chars().next().map(|c| c.to_ascii_uppercase().to_string()).unwrap_or_default()
 }
 
-/// The layout of every private page (their parent route in `app.rs`): resolves the viewer once,
-/// then renders the page (`<Outlet/>`) for a signed-in user, with them in context
-/// ([`use_signed_in`]); anyone else is sent to log in and back. A page is made only for a
-/// signed-in viewer, so its resources — and the server functions behind them — never run for a
-/// visitor, not even in a server render.
+/// The layout of every private page (their parent route in `app.rs`): renders the page
+/// (`<Outlet/>`) for a signed-in viewer, with them in context ([`use_signed_in`]), and sends
+/// anyone else to log in and back. It decides without waiting — on the server from the
+/// [`ViewerStatus`] worked out before rendering, in the browser from the same value carried by
+/// the page (then from the viewer resource) — so there is no `Suspense` above the page: a
+/// `Suspense` re-runs what it holds while it resolves, which made every page and its resources
+/// up to three times per server render. A page is made only for a signed-in viewer, so its
+/// resources — and the server functions behind them — never run for a visitor.
 #[component]
 pub fn SignedIn() -> impl IntoView {
     let viewer = use_viewer();
     let location = use_location();
-    view! {
-        <Suspense fallback=|| view! { <p class="container page-status muted" role="status">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match viewer.await {
-                    Ok(Some(user)) => view! { <WithViewer viewer=user /> }.into_any(),
-                    Ok(None) => {
-                        let here = location.pathname.get_untracked();
-                        let target = format!("/login?next={}", crate::domain::redirect::encode_component(&here));
-                        view! { <Redirect path=target /> }.into_any()
-                    }
-                    Err(_) => view! {
-                        <p class="container page-status" role="alert">
-                            "We could not check your sign-in just now. Reload the page to try again."
-                        </p>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+    let rendered =
+        SharedValue::new(|| use_context::<ViewerStatus>().unwrap_or_else(|| latest_status(viewer))).into_inner();
+    let status = Memo::new(move |_| match viewer.get() {
+        Some(Ok(Some(user))) => ViewerStatus::SignedIn(user),
+        Some(Ok(None)) => ViewerStatus::SignedOut,
+        _ => rendered.clone(),
+    });
+    move || match status.get() {
+        ViewerStatus::SignedIn(user) => view! { <WithViewer viewer=user /> }.into_any(),
+        ViewerStatus::SignedOut => {
+            let here = location.pathname.get_untracked();
+            let target = format!("/login?next={}", crate::domain::redirect::encode_component(&here));
+            view! { <Redirect path=target /> }.into_any()
+        }
+        ViewerStatus::Unknown => view! {
+            <p class="container page-status" role="alert">
+                "We could not check your sign-in just now. Reload the page to try again."
+            </p>
+        }
+        .into_any(),
+    }
+}
+
+/// What the viewer resource last said, without waiting for it (a navigation in the browser).
+fn latest_status(viewer: ViewerResource) -> ViewerStatus {
+    match viewer.get_untracked() {
+        Some(Ok(Some(user))) => ViewerStatus::SignedIn(user),
+        Some(Ok(None)) => ViewerStatus::SignedOut,
+        _ => ViewerStatus::Unknown,
     }
 }
 

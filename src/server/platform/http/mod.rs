@@ -30,7 +30,6 @@ use tower_http::compression::CompressionLayer;
 
 /// The whole application as one axum router.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
     let sessions = session::layer(&state.pool, &state.config, state.passwords.clone());
     let app = Router::new()
         .route("/healthz", get(health::healthz))
@@ -41,10 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/refresh", post(crate::server::accounts::routes::refresh))
         .route("/auth/{provider}", get(crate::server::accounts::oauth::routes::start))
         .route("/auth/{provider}/callback", get(crate::server::accounts::oauth::routes::callback))
-        .leptos_routes_with_context(&state, routes, security_headers::provide_nonce, {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .merge(pages(&state))
         // Pages, JSON and CSV compressed as they are sent (brotli at quality 4, or gzip). Only the
         // routes above: the event stream below is never compressed, and leaving it out of the
         // layer saves each open stream the compressor's 5.8 KB body state.
@@ -66,6 +62,20 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), metrics::track_requests))
         .with_state(state.clone());
     request_id::layer(app).layer(from_fn_with_state(state, security_headers::add))
+}
+
+/// The pages, rendered by Leptos, each knowing before it renders who it is for.
+fn pages(state: &AppState) -> Router<AppState> {
+    let context = || {
+        security_headers::provide_nonce();
+        session::provide_viewer_status();
+    };
+    Router::new()
+        .leptos_routes_with_context(state, generate_route_list(App), context, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .route_layer(from_fn_with_state(state.clone(), session::resolve_viewer))
 }
 
 /// Once shutdown starts, requests still running after this long are dropped, so a stopping
