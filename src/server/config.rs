@@ -1,11 +1,16 @@
 //! Typed settings read from the environment (and an optional `.env`), validated once at start-up.
 //!
-//! A missing or bad value stops the program with one message that names the variable.
-//! Secrets never appear in `Debug` output or logs.
+//! `settings` declares every variable with clap's derive, `args` feeds it from a lookup (the
+//! process environment or a test's map) and `values` holds the parsers it names. A missing or
+//! bad value stops the program with one message that names the variable. Secrets never appear
+//! in `Debug` output, logs or errors.
 
+mod args;
 mod finnhub;
 mod oauth;
 mod observability;
+mod settings;
+mod values;
 
 pub use finnhub::{ApiKey, FinnhubSettings};
 pub use oauth::OAuthProvider;
@@ -16,10 +21,8 @@ use crate::domain::market_hours::MarketHours;
 use crate::domain::{AuthProvider, Money};
 use axum::http::HeaderName;
 use leptos::config::LeptosOptions;
-use rust_decimal::Decimal;
 use sqlx::postgres::PgConnectOptions;
 use std::net::{IpAddr, SocketAddr};
-use std::str::FromStr;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -67,7 +70,7 @@ pub struct Config {
     pub log_format: LogFormat,
 }
 
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("configuration error: {var} {problem}")]
 pub struct ConfigError {
     pub var: &'static str,
@@ -80,107 +83,10 @@ impl Config {
         Config::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Reads settings through `lookup`, so tests can pass a map instead of the environment.
+    /// Reads settings through `lookup` alone, never the process environment, so tests can pass a
+    /// map instead (and run many servers with different ones in one process).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let database_url = lookup("DATABASE_URL").filter(|url| !url.trim().is_empty()).ok_or(ConfigError {
-            var: "DATABASE_URL",
-            problem: "is not set; it should look like postgres://user:password@host:5432/papertrade".into(),
-        })?;
-        let database_url = database_url.trim();
-        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            return Err(ConfigError {
-                var: "DATABASE_URL",
-                problem: "must start with postgres:// or postgresql://".into(),
-            });
-        }
-        let database = PgConnectOptions::from_str(database_url).map(DatabaseOptions).map_err(|error| ConfigError {
-            var: "DATABASE_URL",
-            problem: format!("is not a valid postgres:// URL ({})", describe_url_error(&error)),
-        })?;
-        let starting_cash = parse_with(&lookup, "STARTING_CASH", "10000.00", |text| {
-            Money::parse_non_negative(text).map_err(|e| e.to_string()).and_then(|cash| {
-                if cash.is_zero() {
-                    Err("must be more than zero".to_owned())
-                } else {
-                    Ok(cash)
-                }
-            })
-        })?;
-        let public_url = match lookup("PUBLIC_URL").map(|url| url.trim().trim_end_matches('/').to_owned()) {
-            Some(url) if url.starts_with("http://") || url.starts_with("https://") => Some(url),
-            Some(url) if url.is_empty() => None,
-            Some(url) => {
-                return Err(ConfigError {
-                    var: "PUBLIC_URL",
-                    problem: format!("is {url:?}: should start with http:// or https://"),
-                })
-            }
-            None => None,
-        };
-        let default_secure =
-            if public_url.as_deref().is_some_and(|url| url.starts_with("https://")) { "true" } else { "false" };
-        Ok(Config {
-            database,
-            host: parse(&lookup, "HOST", "127.0.0.1", "an IP address such as 127.0.0.1 or 0.0.0.0")?,
-            port: parse(&lookup, "PORT", "3000", "a port number from 0 to 65535")?,
-            site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
-            db_max_connections: in_range(parse(&lookup, "DATABASE_MAX_CONNECTIONS", "10", "a whole number")?, 1..=1000)
-                .map_err(|problem| ConfigError { var: "DATABASE_MAX_CONNECTIONS", problem })?,
-            db_acquire_timeout: Duration::from_secs(
-                in_range(parse(&lookup, "DATABASE_ACQUIRE_TIMEOUT_SECS", "5", "a whole number of seconds")?, 1..=300)
-                    .map_err(|problem| ConfigError { var: "DATABASE_ACQUIRE_TIMEOUT_SECS", problem })?,
-            ),
-            starting_cash,
-            session_cookie_secure: parse_with(&lookup, "SESSION_COOKIE_SECURE", default_secure, |text| match text {
-                "true" => Ok(true),
-                "false" => Ok(false),
-                _ => Err("should be true or false".to_owned()),
-            })?,
-            public_url,
-            session_idle: minutes(&lookup, "SESSION_IDLE_MINUTES", "1440", 5..=525_600)?,
-            session_absolute: minutes(&lookup, "SESSION_ABSOLUTE_MINUTES", "43200", 5..=525_600)?,
-            guest_retention: minutes(&lookup, "GUEST_RETENTION_MINUTES", "43200", 1..=5_256_000)?,
-            auth_rate_burst: in_range(parse(&lookup, "AUTH_RATE_LIMIT_BURST", "10", "a whole number")?, 1..=10_000)
-                .map_err(|problem| ConfigError { var: "AUTH_RATE_LIMIT_BURST", problem })?,
-            auth_rate_refill: Duration::from_secs(
-                in_range(parse(&lookup, "AUTH_RATE_LIMIT_REFILL_SECS", "6", "a whole number of seconds")?, 1..=3600)
-                    .map_err(|problem| ConfigError { var: "AUTH_RATE_LIMIT_REFILL_SECS", problem })?,
-            ),
-            global_rate_burst: in_range(
-                parse(&lookup, "GLOBAL_RATE_LIMIT_BURST", "300", "a whole number")?,
-                1..=1_000_000,
-            )
-            .map_err(|problem| ConfigError { var: "GLOBAL_RATE_LIMIT_BURST", problem })?,
-            global_rate_per_minute: in_range(
-                parse(&lookup, "GLOBAL_RATE_LIMIT_PER_MINUTE", "600", "a whole number")?,
-                1..=1_000_000,
-            )
-            .map_err(|problem| ConfigError { var: "GLOBAL_RATE_LIMIT_PER_MINUTE", problem })?,
-            trusted_proxy_header: trusted_proxy_header(&lookup)?,
-            request_timeout: Duration::from_secs(
-                in_range(parse(&lookup, "REQUEST_TIMEOUT_SECS", "15", "a whole number of seconds")?, 1..=3600)
-                    .map_err(|problem| ConfigError { var: "REQUEST_TIMEOUT_SECS", problem })?,
-            ),
-            leptos_watch: lookup("LEPTOS_WATCH").is_some(),
-            market_hours: parse_with(&lookup, "MARKET_HOURS", "always", |text| {
-                MarketHours::parse(text).ok_or_else(|| "should be always or nyse".to_owned())
-            })?,
-            google: oauth::google(&lookup)?,
-            github: oauth::github(&lookup)?,
-            finnhub: finnhub::finnhub(&lookup)?,
-            coach: CoachSettings {
-                concentration_percent: Decimal::from(
-                    in_range(
-                        parse(&lookup, "COACH_CONCENTRATION_PERCENT", "40", "a whole number of percent")?,
-                        5..=100,
-                    )
-                    .map_err(|problem| ConfigError { var: "COACH_CONCENTRATION_PERCENT", problem })?,
-                ),
-                ..CoachSettings::default()
-            },
-            metrics: observability::metrics_access(&lookup)?,
-            log_format: observability::log_format(&lookup)?,
-        })
+        args::parse(lookup)?.into_config()
     }
 
     /// The settings of an OAuth provider, when it is configured.
@@ -223,81 +129,29 @@ impl std::fmt::Debug for DatabaseOptions {
     }
 }
 
-fn parse<T: FromStr>(
-    lookup: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    default: &str,
-    expected: &str,
-) -> Result<T, ConfigError> {
-    parse_with(lookup, var, default, |text| text.parse::<T>().map_err(|_| format!("should be {expected}")))
-}
+#[cfg(test)]
+mod testing {
+    use super::{Config, ConfigError};
+    use std::collections::HashMap;
 
-fn parse_with<T>(
-    lookup: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    default: &str,
-    parser: impl Fn(&str) -> Result<T, String>,
-) -> Result<T, ConfigError> {
-    let raw = lookup(var).unwrap_or_else(|| default.to_owned());
-    parser(raw.trim()).map_err(|reason| ConfigError { var, problem: format!("is {raw:?}: {reason}") })
-}
+    pub const URL: (&str, &str) = ("DATABASE_URL", "postgres://app:s3cret@localhost:5432/papertrade");
 
-/// The header named by `TRUSTED_PROXY_HEADER`: `X-Forwarded-For` (its right-most address is the
-/// one our proxy added) or a header holding one address, like `X-Real-IP`.
-fn trusted_proxy_header(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<HeaderName>, ConfigError> {
-    let var = "TRUSTED_PROXY_HEADER";
-    let Some(raw) = lookup(var).filter(|text| !text.trim().is_empty()) else { return Ok(None) };
-    let name = HeaderName::from_bytes(raw.trim().as_bytes())
-        .map_err(|_| ConfigError { var, problem: format!("is {raw:?}: should be a header name such as X-Real-IP") })?;
-    if name == "forwarded" {
-        return Err(ConfigError {
-            var,
-            problem: "is Forwarded, which is not supported: use X-Forwarded-For or X-Real-IP".into(),
-        });
+    /// The configuration from these variables alone.
+    pub fn config_from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
     }
-    Ok(Some(name))
-}
 
-fn minutes(
-    lookup: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    default: &str,
-    range: std::ops::RangeInclusive<u64>,
-) -> Result<Duration, ConfigError> {
-    let count = parse(lookup, var, default, "a whole number of minutes")?;
-    in_range(count, range).map(|m| Duration::from_secs(m * 60)).map_err(|problem| ConfigError { var, problem })
-}
-
-fn in_range<T: PartialOrd + std::fmt::Display + Copy>(
-    value: T,
-    range: std::ops::RangeInclusive<T>,
-) -> Result<T, String> {
-    if range.contains(&value) {
-        Ok(value)
-    } else {
-        Err(format!("is {value}, but must be between {} and {}", range.start(), range.end()))
-    }
-}
-
-/// sqlx's URL errors can quote the URL, password included; keep only the kind of problem.
-fn describe_url_error(error: &sqlx::Error) -> &'static str {
-    match error {
-        sqlx::Error::Configuration(_) => "check the scheme, host, port and database name",
-        _ => "it could not be parsed",
+    /// The configuration from these variables and a database URL.
+    pub fn with_database(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        config_from(&[&[URL], pairs].concat())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::testing::{config_from, URL};
     use super::*;
-    use std::collections::HashMap;
-
-    fn config_from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Config::from_lookup(|name| map.get(name).cloned())
-    }
-
-    const URL: (&str, &str) = ("DATABASE_URL", "postgres://app:s3cret@localhost:5432/papertrade");
 
     #[test]
     fn defaults_fill_everything_but_the_database() {
@@ -391,5 +245,40 @@ mod tests {
     fn debug_output_redacts_the_database_url() {
         let config = config_from(&[URL]).unwrap();
         assert!(!format!("{config:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn problems_say_what_the_value_should_be() {
+        let problem = |pairs: &[(&str, &str)]| config_from(pairs).unwrap_err().to_string();
+        let url = "it should look like postgres://user:password@host:5432/papertrade";
+        assert_eq!(problem(&[]), format!("configuration error: DATABASE_URL is not set; {url}"));
+        assert!(problem(&[URL, ("DATABASE_MAX_CONNECTIONS", "0")]).ends_with("is 0, but must be between 1 and 1000"));
+        assert!(
+            problem(&[URL, ("DATABASE_MAX_CONNECTIONS", "many")]).ends_with("is \"many\": should be a whole number")
+        );
+        assert!(
+            problem(&[URL, ("PORT", "70000")]).ends_with("PORT is \"70000\": should be a port number from 0 to 65535")
+        );
+        assert!(problem(&[URL, ("MARKET_HOURS", "sometimes")]).ends_with("is \"sometimes\": should be always or nyse"));
+        assert!(problem(&[URL, ("SESSION_COOKIE_SECURE", "yes")]).ends_with("is \"yes\": should be true or false"));
+        assert!(problem(&[URL, ("LOG_FORMAT", "yaml")]).ends_with("LOG_FORMAT is \"yaml\": should be text or json"));
+        assert!(problem(&[URL, ("SESSION_IDLE_MINUTES", "1")]).ends_with("is 1, but must be between 5 and 525600"));
+    }
+
+    #[test]
+    fn blank_values_are_unset_and_values_are_trimmed() {
+        let config = config_from(&[URL, ("PORT", " "), ("MARKET_HOURS", " nyse "), ("LOG_FORMAT", "JSON")]).unwrap();
+        assert_eq!(config.port, 3000);
+        assert_eq!(config.market_hours, MarketHours::Nyse);
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config_from(&[("DATABASE_URL", " ")]).unwrap_err().var, "DATABASE_URL");
+    }
+
+    #[test]
+    fn features_that_are_off_leave_their_settings_unchecked() {
+        let config = config_from(&[URL, ("GOOGLE_AUTH_URL", "ftp://x"), ("FINNHUB_CALLS_PER_MINUTE", "0")]).unwrap();
+        assert!(config.google.is_none() && config.finnhub.is_none());
+        let on = [URL, ("GOOGLE_CLIENT_ID", "i"), ("GOOGLE_CLIENT_SECRET", "s"), ("GOOGLE_AUTH_URL", "ftp://x")];
+        assert_eq!(config_from(&on).unwrap_err().var, "GOOGLE_AUTH_URL");
     }
 }

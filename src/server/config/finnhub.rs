@@ -1,18 +1,18 @@
 //! Finnhub quote settings. Real prices are on when `FINNHUB_API_KEY` is set; otherwise the
-//! simulated market stays the source. The key is redacted in `Debug` and never echoed in errors.
+//! simulated market stays the source and the other `FINNHUB_…` settings are not checked. The key
+//! is a [`SecretString`]: redacted in `Debug`, never echoed in errors, read with `expose_secret`.
 
-use crate::server::config::in_range;
-
-use crate::server::config::parse;
-
-use crate::server::config::ConfigError;
+use super::args::{deferred, Deferred};
+use super::values::{problem, seconds, whole};
+use super::ConfigError;
+use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
 pub const DEFAULT_BASE_URL: &str = "https://finnhub.io/api/v1";
 
 /// A Finnhub API key: visible ASCII only (it travels in a header). `Debug` shows `[redacted]`.
 #[derive(Clone)]
-pub struct ApiKey(String);
+pub struct ApiKey(SecretString);
 
 impl ApiKey {
     pub fn parse(text: &str) -> Result<ApiKey, String> {
@@ -24,15 +24,18 @@ impl ApiKey {
             // The value is not repeated: a half-pasted key is still a secret.
             return Err("contains spaces or characters that cannot go in an HTTP header (value not shown)".into());
         }
-        Ok(ApiKey(key.to_owned()))
-    }
-
-    /// The key itself, for the request header only.
-    pub fn expose(&self) -> &str {
-        &self.0
+        Ok(ApiKey(key.into()))
     }
 }
 
+/// The key itself, for the request header only.
+impl ExposeSecret<str> for ApiKey {
+    fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+/// secrecy's own `Debug` would say `SecretBox<str>([REDACTED])`; this one names the setting.
 impl std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ApiKey([redacted])")
@@ -53,48 +56,55 @@ pub struct FinnhubSettings {
     pub connect_timeout: Duration,
 }
 
-pub(super) fn finnhub(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<FinnhubSettings>, ConfigError> {
-    let Some(raw_key) = lookup("FINNHUB_API_KEY").filter(|key| !key.trim().is_empty()) else { return Ok(None) };
-    let api_key = ApiKey::parse(&raw_key).map_err(|problem| ConfigError { var: "FINNHUB_API_KEY", problem })?;
-    let base_url = lookup("FINNHUB_BASE_URL")
-        .map(|url| url.trim().to_owned())
-        .filter(|url| !url.is_empty())
-        .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-    let valid = reqwest::Url::parse(&base_url).is_ok_and(|url| {
+/// Finnhub's settings, as read.
+#[derive(clap::Args)]
+pub(super) struct FinnhubArgs {
+    #[arg(long, env = "FINNHUB_API_KEY", value_parser = ApiKey::parse)]
+    finnhub_api_key: Option<ApiKey>,
+    #[arg(long, env = "FINNHUB_BASE_URL", default_value = DEFAULT_BASE_URL, value_parser = deferred(base_url))]
+    finnhub_base_url: Deferred<String>,
+    #[arg(long, env = "FINNHUB_CACHE_SECS", default_value = "15", value_parser = deferred(seconds(1..=3600)))]
+    finnhub_cache: Deferred<Duration>,
+    #[arg(long, env = "FINNHUB_CALLS_PER_MINUTE", default_value = "55",
+          value_parser = deferred(whole::<u32>(1..=10_000, "a whole number")))]
+    finnhub_calls_per_minute: Deferred<u32>,
+}
+
+impl FinnhubArgs {
+    /// The settings when the key is set.
+    pub(super) fn into_settings(self) -> Result<Option<FinnhubSettings>, ConfigError> {
+        let Some(api_key) = self.finnhub_api_key else { return Ok(None) };
+        Ok(Some(FinnhubSettings {
+            api_key,
+            base_url: self.finnhub_base_url?,
+            cache_ttl: self.finnhub_cache?,
+            calls_per_minute: self.finnhub_calls_per_minute?,
+            timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(3),
+        }))
+    }
+}
+
+/// An http(s) URL without credentials, without its trailing slashes.
+fn base_url(text: &str) -> Result<String, String> {
+    let valid = reqwest::Url::parse(text).is_ok_and(|url| {
         matches!(url.scheme(), "http" | "https") && url.username().is_empty() && url.password().is_none()
     });
-    if !valid {
-        return Err(ConfigError {
-            var: "FINNHUB_BASE_URL",
-            // A URL with user:password@ is not repeated, in case it holds a secret.
-            problem: match base_url.contains('@') {
-                true => format!("should be an http(s):// URL without credentials, such as {DEFAULT_BASE_URL}"),
-                false => format!("is {base_url:?}: should be an http(s):// URL such as {DEFAULT_BASE_URL}"),
-            },
-        });
+    match (valid, text.contains('@')) {
+        (true, _) => Ok(text.trim_end_matches('/').to_owned()),
+        // A URL with user:password@ is not repeated, in case it holds a secret.
+        (false, true) => Err(format!("should be an http(s):// URL without credentials, such as {DEFAULT_BASE_URL}")),
+        (false, false) => Err(problem(text, format_args!("should be an http(s):// URL such as {DEFAULT_BASE_URL}"))),
     }
-    let cache_secs = in_range(parse(lookup, "FINNHUB_CACHE_SECS", "15", "a whole number of seconds")?, 1..=3600)
-        .map_err(|problem| ConfigError { var: "FINNHUB_CACHE_SECS", problem })?;
-    let calls_per_minute = in_range(parse(lookup, "FINNHUB_CALLS_PER_MINUTE", "55", "a whole number")?, 1..=10_000)
-        .map_err(|problem| ConfigError { var: "FINNHUB_CALLS_PER_MINUTE", problem })?;
-    Ok(Some(FinnhubSettings {
-        api_key,
-        base_url: base_url.trim_end_matches('/').to_owned(),
-        cache_ttl: Duration::from_secs(cache_secs),
-        calls_per_minute,
-        timeout: Duration::from_secs(5),
-        connect_timeout: Duration::from_secs(3),
-    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use crate::server::config::testing::with_database;
 
     fn settings(pairs: &[(&str, &str)]) -> Result<Option<FinnhubSettings>, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        finnhub(&|name: &str| map.get(name).cloned())
+        with_database(pairs).map(|config| config.finnhub)
     }
 
     #[test]
@@ -109,7 +119,7 @@ mod tests {
         assert_eq!(on.base_url, DEFAULT_BASE_URL);
         assert_eq!(on.cache_ttl, Duration::from_secs(15));
         assert_eq!(on.calls_per_minute, 55);
-        assert_eq!(on.api_key.expose(), "abc123");
+        assert_eq!(on.api_key.expose_secret(), "abc123");
         let local = settings(&[("FINNHUB_API_KEY", "k"), ("FINNHUB_BASE_URL", "http://127.0.0.1:9/api/")]).unwrap();
         assert_eq!(local.unwrap().base_url, "http://127.0.0.1:9/api");
     }

@@ -1,8 +1,12 @@
 //! Google and GitHub sign-in settings. A provider is on when its client id and secret are both
 //! set; its endpoints default to the real ones and can point anywhere (tests use local servers).
+//! They are checked only when the provider is on.
 
+use super::args::{deferred, var, Deferred};
+use super::values::http_url;
+use super::ConfigError;
 use crate::domain::AuthProvider;
-use crate::server::config::ConfigError;
+use clap::builder::{StringValueParser, TypedValueParser};
 use oauth2::{ClientId, ClientSecret};
 
 /// One OAuth provider's client registration and endpoints. The secret's `Debug` is redacted.
@@ -17,68 +21,88 @@ pub struct OAuthProvider {
     pub profile_url: String,
 }
 
-/// Where a provider's settings live in the environment, and the real endpoints.
-struct Settings {
+/// Both providers' settings, as read.
+#[derive(clap::Args)]
+pub(super) struct OAuthArgs {
+    #[arg(long, env = "GOOGLE_CLIENT_ID", value_parser = StringValueParser::new().map(ClientId::new))]
+    google_client_id: Option<ClientId>,
+    #[arg(long, env = "GOOGLE_CLIENT_SECRET", value_parser = StringValueParser::new().map(ClientSecret::new))]
+    google_client_secret: Option<ClientSecret>,
+    #[arg(long, env = "GOOGLE_AUTH_URL", default_value = "https://accounts.google.com/o/oauth2/v2/auth",
+          value_parser = deferred(http_url))]
+    google_auth_url: Deferred<String>,
+    #[arg(long, env = "GOOGLE_TOKEN_URL", default_value = "https://oauth2.googleapis.com/token",
+          value_parser = deferred(http_url))]
+    google_token_url: Deferred<String>,
+    #[arg(long, env = "GOOGLE_USERINFO_URL", default_value = "https://openidconnect.googleapis.com/v1/userinfo",
+          value_parser = deferred(http_url))]
+    google_userinfo_url: Deferred<String>,
+    #[arg(long, env = "GITHUB_CLIENT_ID", value_parser = StringValueParser::new().map(ClientId::new))]
+    github_client_id: Option<ClientId>,
+    #[arg(long, env = "GITHUB_CLIENT_SECRET", value_parser = StringValueParser::new().map(ClientSecret::new))]
+    github_client_secret: Option<ClientSecret>,
+    #[arg(long, env = "GITHUB_AUTH_URL", default_value = "https://github.com/login/oauth/authorize",
+          value_parser = deferred(http_url))]
+    github_auth_url: Deferred<String>,
+    #[arg(long, env = "GITHUB_TOKEN_URL", default_value = "https://github.com/login/oauth/access_token",
+          value_parser = deferred(http_url))]
+    github_token_url: Deferred<String>,
+    #[arg(long, env = "GITHUB_API_URL", default_value = "https://api.github.com", value_parser = deferred(http_url))]
+    github_api_url: Deferred<String>,
+}
+
+impl OAuthArgs {
+    /// Google's and GitHub's settings, each when it is on.
+    pub(super) fn into_providers(self) -> Result<(Option<OAuthProvider>, Option<OAuthProvider>), ConfigError> {
+        let google = Registration {
+            provider: AuthProvider::Google,
+            pair: (self.google_client_id, self.google_client_secret),
+            pair_ids: ("google_client_id", "google_client_secret"),
+            auth_url: self.google_auth_url,
+            token_url: self.google_token_url,
+            profile_url: self.google_userinfo_url,
+        };
+        let github = Registration {
+            provider: AuthProvider::Github,
+            pair: (self.github_client_id, self.github_client_secret),
+            pair_ids: ("github_client_id", "github_client_secret"),
+            auth_url: self.github_auth_url,
+            token_url: self.github_token_url,
+            profile_url: self.github_api_url,
+        };
+        Ok((google.into_provider()?, github.into_provider()?))
+    }
+}
+
+/// One provider's settings, as read.
+struct Registration {
     provider: AuthProvider,
-    client_id: &'static str,
-    client_secret: &'static str,
-    auth_url: (&'static str, &'static str),
-    token_url: (&'static str, &'static str),
-    profile_url: (&'static str, &'static str),
+    pair: (Option<ClientId>, Option<ClientSecret>),
+    /// The arguments of the id and the secret, to name their variables when one is missing.
+    pair_ids: (&'static str, &'static str),
+    auth_url: Deferred<String>,
+    token_url: Deferred<String>,
+    profile_url: Deferred<String>,
 }
 
-const GOOGLE: Settings = Settings {
-    provider: AuthProvider::Google,
-    client_id: "GOOGLE_CLIENT_ID",
-    client_secret: "GOOGLE_CLIENT_SECRET",
-    auth_url: ("GOOGLE_AUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth"),
-    token_url: ("GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"),
-    profile_url: ("GOOGLE_USERINFO_URL", "https://openidconnect.googleapis.com/v1/userinfo"),
-};
-
-const GITHUB: Settings = Settings {
-    provider: AuthProvider::Github,
-    client_id: "GITHUB_CLIENT_ID",
-    client_secret: "GITHUB_CLIENT_SECRET",
-    auth_url: ("GITHUB_AUTH_URL", "https://github.com/login/oauth/authorize"),
-    token_url: ("GITHUB_TOKEN_URL", "https://github.com/login/oauth/access_token"),
-    profile_url: ("GITHUB_API_URL", "https://api.github.com"),
-};
-
-pub(super) fn google(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<OAuthProvider>, ConfigError> {
-    provider(lookup, &GOOGLE)
-}
-
-pub(super) fn github(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<OAuthProvider>, ConfigError> {
-    provider(lookup, &GITHUB)
-}
-
-fn provider(
-    lookup: &impl Fn(&str) -> Option<String>,
-    settings: &Settings,
-) -> Result<Option<OAuthProvider>, ConfigError> {
-    let set = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    let (client_id, client_secret) = match (set(settings.client_id), set(settings.client_secret)) {
-        (None, None) => return Ok(None),
-        (Some(id), Some(secret)) => (id, secret),
-        (Some(_), None) => return Err(missing_pair(settings.client_secret, settings.client_id)),
-        (None, Some(_)) => return Err(missing_pair(settings.client_id, settings.client_secret)),
-    };
-    let url = |(var, default): (&'static str, &str)| -> Result<String, ConfigError> {
-        let value = set(var).unwrap_or_else(|| default.to_owned());
-        match oauth2::url::Url::parse(&value) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(value.trim_end_matches('/').to_owned()),
-            _ => Err(ConfigError { var, problem: format!("is {value:?}: should be an http(s):// URL") }),
-        }
-    };
-    Ok(Some(OAuthProvider {
-        provider: settings.provider,
-        client_id: ClientId::new(client_id),
-        client_secret: ClientSecret::new(client_secret),
-        auth_url: url(settings.auth_url)?,
-        token_url: url(settings.token_url)?,
-        profile_url: url(settings.profile_url)?,
-    }))
+impl Registration {
+    fn into_provider(self) -> Result<Option<OAuthProvider>, ConfigError> {
+        let (id, secret) = self.pair_ids;
+        let (client_id, client_secret) = match self.pair {
+            (None, None) => return Ok(None),
+            (Some(client_id), Some(client_secret)) => (client_id, client_secret),
+            (Some(_), None) => return Err(missing_pair(var(secret), var(id))),
+            (None, Some(_)) => return Err(missing_pair(var(id), var(secret))),
+        };
+        Ok(Some(OAuthProvider {
+            provider: self.provider,
+            client_id,
+            client_secret,
+            auth_url: self.auth_url?,
+            token_url: self.token_url?,
+            profile_url: self.profile_url?,
+        }))
+    }
 }
 
 fn missing_pair(missing: &'static str, present: &str) -> ConfigError {

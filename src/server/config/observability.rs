@@ -1,8 +1,10 @@
 //! How the instance is watched: who may read `/metrics` (`METRICS_TOKEN`, `METRICS_ALLOW`) and
-//! how log lines are written (`LOG_FORMAT`). The token is redacted in `Debug` and never echoed.
+//! how log lines are written (`LOG_FORMAT`). The token is a [`SecretString`]: redacted in `Debug`
+//! and never echoed.
 
-use crate::server::config::ConfigError;
+use super::values::problem;
 use ipnet::IpNet;
+use secrecy::{ExposeSecret, SecretString};
 use std::net::IpAddr;
 use subtle::ConstantTimeEq;
 
@@ -10,7 +12,7 @@ use subtle::ConstantTimeEq;
 const MIN_TOKEN_LENGTH: usize = 16;
 
 /// How log lines are written to stderr.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum LogFormat {
     /// Human-readable lines (coloured on a terminal).
     Text,
@@ -19,18 +21,15 @@ pub enum LogFormat {
 }
 
 impl LogFormat {
+    /// `text` or `json`, in any case.
     pub fn parse(text: &str) -> Result<LogFormat, String> {
-        match text.to_ascii_lowercase().as_str() {
-            "text" => Ok(LogFormat::Text),
-            "json" => Ok(LogFormat::Json),
-            _ => Err("should be text or json".into()),
-        }
+        <LogFormat as clap::ValueEnum>::from_str(text.trim(), true)
     }
 }
 
 /// The bearer token `/metrics` asks for. `Debug` shows `[redacted]`.
 #[derive(Clone)]
-pub struct MetricsToken(String);
+pub struct MetricsToken(SecretString);
 
 impl MetricsToken {
     pub fn parse(text: &str) -> Result<MetricsToken, String> {
@@ -42,15 +41,16 @@ impl MetricsToken {
         if token.len() < MIN_TOKEN_LENGTH {
             return Err(format!("is shorter than {MIN_TOKEN_LENGTH} characters (value not shown)"));
         }
-        Ok(MetricsToken(token.to_owned()))
+        Ok(MetricsToken(token.into()))
     }
 
     /// Whether `presented` is the token, compared in constant time.
     pub fn matches(&self, presented: &str) -> bool {
-        self.0.as_bytes().ct_eq(presented.as_bytes()).into()
+        self.0.expose_secret().as_bytes().ct_eq(presented.as_bytes()).into()
     }
 }
 
+/// secrecy's own `Debug` would say `SecretBox<str>([REDACTED])`; this one names the setting.
 impl std::fmt::Debug for MetricsToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("MetricsToken([redacted])")
@@ -87,25 +87,33 @@ pub struct MetricsAccess {
     pub token: Option<MetricsToken>,
 }
 
-pub(super) fn log_format(lookup: &impl Fn(&str) -> Option<String>) -> Result<LogFormat, ConfigError> {
-    crate::server::config::parse_with(lookup, "LOG_FORMAT", "text", LogFormat::parse)
+/// The metrics and logging settings, as read.
+#[derive(clap::Args)]
+pub(super) struct ObservabilityArgs {
+    #[arg(long, env = "METRICS_TOKEN", value_parser = MetricsToken::parse)]
+    metrics_token: Option<MetricsToken>,
+    #[arg(long, env = "METRICS_ALLOW", value_parser = listed)]
+    metrics_allow: Option<MetricsClients>,
+    #[arg(long, env = "LOG_FORMAT", value_enum, ignore_case = true, default_value = "text")]
+    pub(super) log_format: LogFormat,
 }
 
-pub(super) fn metrics_access(lookup: &impl Fn(&str) -> Option<String>) -> Result<MetricsAccess, ConfigError> {
-    let token = match lookup("METRICS_TOKEN").filter(|token| !token.trim().is_empty()) {
-        Some(raw) => Some(MetricsToken::parse(&raw).map_err(|problem| ConfigError { var: "METRICS_TOKEN", problem })?),
-        None => None,
-    };
-    let listed = lookup("METRICS_ALLOW").filter(|list| !list.trim().is_empty());
-    let clients = match (listed, &token) {
-        (Some(list), _) => MetricsClients::Listed(
-            parse_allow_list(&list)
-                .map_err(|problem| ConfigError { var: "METRICS_ALLOW", problem: format!("is {list:?}: {problem}") })?,
-        ),
-        (None, Some(_)) => MetricsClients::Anyone,
-        (None, None) => MetricsClients::LoopbackOnly,
-    };
-    Ok(MetricsAccess { clients, token })
+impl ObservabilityArgs {
+    /// The clients `METRICS_ALLOW` lists; with only a token, anyone who presents it; with
+    /// neither, this host.
+    pub(super) fn into_metrics_access(self) -> MetricsAccess {
+        let clients = match (self.metrics_allow, &self.metrics_token) {
+            (Some(listed), _) => listed,
+            (None, Some(_)) => MetricsClients::Anyone,
+            (None, None) => MetricsClients::LoopbackOnly,
+        };
+        MetricsAccess { clients, token: self.metrics_token }
+    }
+}
+
+/// `METRICS_ALLOW`'s clients.
+fn listed(list: &str) -> Result<MetricsClients, String> {
+    parse_allow_list(list).map(MetricsClients::Listed).map_err(|reason| problem(list, reason))
 }
 
 /// `10.0.0.0/8, 192.168.1.7, ::1`: addresses and CIDR ranges, comma-separated.
@@ -124,11 +132,11 @@ fn parse_allow_list(list: &str) -> Result<Vec<IpNet>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use crate::server::config::testing::with_database;
+    use crate::server::config::ConfigError;
 
     fn access(pairs: &[(&str, &str)]) -> Result<MetricsAccess, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        metrics_access(&|name: &str| map.get(name).cloned())
+        with_database(pairs).map(|config| config.metrics)
     }
 
     fn ip(text: &str) -> IpAddr {
@@ -183,6 +191,6 @@ mod tests {
         assert_eq!(LogFormat::parse("JSON"), Ok(LogFormat::Json));
         assert_eq!(LogFormat::parse("text"), Ok(LogFormat::Text));
         assert!(LogFormat::parse("yaml").is_err());
-        assert_eq!(log_format(&|_: &str| None).unwrap(), LogFormat::Text);
+        assert_eq!(with_database(&[]).unwrap().log_format, LogFormat::Text);
     }
 }

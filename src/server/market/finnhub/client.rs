@@ -6,6 +6,7 @@ use crate::server::config::FinnhubSettings;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;
+use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use std::num::NonZeroU32;
 use std::sync::{Mutex, PoisonError};
@@ -56,7 +57,7 @@ impl Client {
             .build()
             .expect("a TLS backend is compiled in");
         let mut token =
-            HeaderValue::from_str(settings.api_key.expose()).expect("ApiKey::parse allows header-safe text");
+            HeaderValue::from_str(settings.api_key.expose_secret()).expect("ApiKey::parse allows header-safe text");
         token.set_sensitive(true);
         let per_minute = NonZeroU32::new(settings.calls_per_minute).unwrap_or(NonZeroU32::MIN);
         Client {
