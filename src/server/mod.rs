@@ -6,7 +6,6 @@
 
 pub mod accounts;
 pub mod coach;
-pub mod config;
 pub mod live;
 pub mod market;
 pub mod notifications;

@@ -8,7 +8,7 @@ use crate::server::accounts::backend::Credentials;
 use crate::server::accounts::backend::SessionUser;
 use crate::server::accounts::password::Passwords;
 use crate::server::accounts::store::PgSessionStore;
-use crate::server::config::Config;
+use crate::server::platform::config::Config;
 use crate::server::platform::state::AppState;
 use crate::wire::auth::ViewerStatus;
 use crate::wire::AppError;

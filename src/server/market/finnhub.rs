@@ -22,9 +22,9 @@ mod wire;
 
 use crate::domain::quote::{ChartRange, PricePoint, Quote};
 use crate::domain::Symbol;
-use crate::server::config::FinnhubSettings;
 use crate::server::market::cache::Cache;
 use crate::server::market::{Listing, MarketError, QuoteSource};
+use crate::server::platform::config::FinnhubSettings;
 use chrono::{DateTime, Utc};
 use client::{Client, Failure};
 use std::sync::{Mutex, PoisonError};

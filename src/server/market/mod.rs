@@ -15,7 +15,7 @@ pub use universe::{Listing, Universe};
 use crate::domain::market_hours::MarketHours;
 use crate::domain::quote::{ChartRange, PricePoint, Quote};
 use crate::domain::Symbol;
-use crate::server::config::Config;
+use crate::server::platform::config::Config;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 

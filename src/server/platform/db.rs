@@ -1,7 +1,7 @@
 //! The connection pool, the embedded migrations, and the guard that keeps `reset-db` away from
 //! databases that do not look like development ones.
 
-use crate::server::config::Config;
+use crate::server::platform::config::Config;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;

@@ -1,7 +1,8 @@
-//! What every feature runs on: the shared state, the database, errors as HTTP answers, the HTTP
-//! stack, logs, metrics and the background job loop.
+//! What every feature runs on: configuration, the shared state, the database, errors as HTTP
+//! answers, the HTTP stack, logs, metrics and the background job loop.
 
 pub mod background;
+pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;

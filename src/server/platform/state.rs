@@ -2,9 +2,9 @@
 //! Leptos context — never a global.
 
 use crate::server::accounts::password::Passwords;
-use crate::server::config::Config;
 use crate::server::live::Live;
 use crate::server::market::Market;
+use crate::server::platform::config::Config;
 use crate::server::platform::http::rate_limit::RateLimits;
 use crate::server::platform::metrics::Metrics;
 use crate::wire::AppError;

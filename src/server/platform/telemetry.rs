@@ -12,7 +12,7 @@
 //! The `request` span (always the first in `spans` inside a request, absent outside one) carries
 //! the `X-Request-Id` of the request the line was written in.
 
-use crate::server::config::LogFormat;
+use crate::server::platform::config::LogFormat;
 use std::io::IsTerminal;
 use tracing_subscriber::fmt::format::{DefaultFields, Format, Json, JsonFields};
 use tracing_subscriber::fmt::SubscriberBuilder;

@@ -2,7 +2,7 @@
 //! `backup`, `restore`.
 
 use crate::server::accounts::password::Passwords;
-use crate::server::config::Config;
+use crate::server::platform::config::Config;
 use crate::server::platform::state::AppState;
 use crate::server::platform::{background, db, http, telemetry};
 use crate::server::tools::{backup, seed};

@@ -2,7 +2,7 @@
 
 use crate::domain::AuthProvider;
 use crate::server::accounts::oauth::OAuthError;
-use crate::server::config::OAuthProvider;
+use crate::server::platform::config::OAuthProvider;
 use chrono::{DateTime, Utc};
 use oauth2::basic::{BasicClient, BasicRequestTokenError};
 use oauth2::{

@@ -2,7 +2,7 @@
 //! the URL, so no error message or log line can carry it), a client-side call budget (governor),
 //! and a shared pause after Finnhub says stop (429, or `X-Ratelimit-Remaining: 0`) or fails.
 
-use crate::server::config::FinnhubSettings;
+use crate::server::platform::config::FinnhubSettings;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;

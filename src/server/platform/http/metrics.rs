@@ -5,9 +5,9 @@
 //! and ranges instead; `METRICS_TOKEN` additionally requires `Authorization: Bearer <token>`
 //! (alone, from any address). The address is the TCP peer's: proxy headers are never trusted.
 
-use crate::server::config::MetricsAccess;
+use crate::server::platform::config::MetricsAccess;
 
-use crate::server::config::MetricsClients;
+use crate::server::platform::config::MetricsClients;
 use crate::server::platform::state::AppState;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -121,7 +121,7 @@ fn method_label(method: &Method) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::config::MetricsToken;
+    use crate::server::platform::config::MetricsToken;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         pairs.iter().map(|(name, value)| (header::HeaderName::from_static(name), value.parse().unwrap())).collect()

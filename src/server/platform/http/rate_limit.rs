@@ -8,7 +8,7 @@
 
 use crate::server::platform::http::failures::is_server_fn;
 
-use crate::server::config::Config;
+use crate::server::platform::config::Config;
 use crate::server::platform::http::failures::refusal;
 use crate::server::platform::state::AppState;
 use crate::wire::AppError;

@@ -17,7 +17,7 @@
 //!   JavaScript is sent back to the page it came from by its same-origin `Referer`.
 //! - HSTS only when `PUBLIC_URL` is https: sent over plain http it would be ignored at best.
 
-use crate::server::config::Config;
+use crate::server::platform::config::Config;
 use crate::server::platform::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};

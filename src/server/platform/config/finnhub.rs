@@ -101,7 +101,7 @@ fn base_url(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::config::testing::with_database;
+    use crate::server::platform::config::testing::with_database;
 
     fn settings(pairs: &[(&str, &str)]) -> Result<Option<FinnhubSettings>, ConfigError> {
         with_database(pairs).map(|config| config.finnhub)

@@ -132,8 +132,8 @@ fn parse_allow_list(list: &str) -> Result<Vec<IpNet>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::config::testing::with_database;
-    use crate::server::config::ConfigError;
+    use crate::server::platform::config::testing::with_database;
+    use crate::server::platform::config::ConfigError;
 
     fn access(pairs: &[(&str, &str)]) -> Result<MetricsAccess, ConfigError> {
         with_database(pairs).map(|config| config.metrics)
