@@ -185,8 +185,13 @@ plan "history: CSV export" "src/server/portfolio/repo/trades.rs: list — ledger
          ORDER BY executed_at DESC, id DESC LIMIT \$4 OFFSET \$5" "$P" "NULL" "NULL" "NULL" "0"
 
 # --- order execution (src/server/trading/mod.rs: place_order, one transaction) ---
-plan "order: lock portfolio" "src/server/portfolio/repo/portfolios.rs: lock_active — place_order step 1" \
-  "SELECT id, cash_balance FROM portfolios WHERE user_id = \$1 AND archived_at IS NULL FOR UPDATE" "$U"
+plan "order: whose portfolio, and its holdings" "src/server/portfolio/repo/portfolios.rs: owned_with_holdings — Trading::place, before BEGIN" \
+  "SELECT p.id, p.kind, h.symbol, h.shares, h.average_price
+         FROM portfolios p LEFT JOIN holdings h ON h.portfolio_id = p.id
+         WHERE p.user_id = \$1 AND p.archived_at IS NULL
+           AND CASE WHEN \$2::uuid IS NULL THEN p.kind = 'personal' ELSE p.id = \$2 END" "$U" "NULL"
+plan "order: lock portfolio" "src/server/portfolio/repo/portfolios.rs: lock — Trading::lock_quoted" \
+  "SELECT id, cash_balance, starting_cash, created_at FROM portfolios WHERE id = \$1 AND archived_at IS NULL FOR UPDATE" "$P"
 plan "order: idempotency check" "src/server/portfolio/repo/trades.rs: by_idempotency_key — place_order step 2 (and earlier_execution)" \
   "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at
          FROM trades WHERE portfolio_id = \$1 AND idempotency_key = \$2" "$P" "$(lit "$TRADE_KEY")"
@@ -209,11 +214,11 @@ plan "order: trade snapshot" "src/server/portfolio/repo/snapshots.rs: insert —
 plan "order: publish event" "src/server/live/events.rs: insert — place_order step 8 (notify::publish_trade)" \
   "INSERT INTO user_events (user_id, kind, payload) VALUES (\$1, \$2, \$3) RETURNING id" \
   "$U" "'trade'" "'{\"symbol\":\"AAPL\"}'::jsonb"
-plan "order: coach activity" "src/server/portfolio/repo/trades.rs: activity — coach::after_trade, after every order" \
-  "SELECT count(*), count(*) FILTER (WHERE executed_at > \$2), max(executed_at)
-         FROM trades WHERE portfolio_id = \$1" "$P" "$(lit "$SINCE")"
-plan "order: coach marks" "src/server/coach/marks.rs: of_user — coach::after_trade" \
-  "SELECT advice_key, last_fired_at FROM coach_marks WHERE user_id = \$1" "$U"
+plan "order: coach facts" "src/server/coach/marks.rs: after_trade — coach::after_trade, after every order" \
+  "SELECT count(*), count(*) FILTER (WHERE executed_at > \$2), max(executed_at),
+                    ARRAY(SELECT advice_key FROM coach_marks WHERE user_id = \$3 ORDER BY advice_key),
+                    ARRAY(SELECT last_fired_at FROM coach_marks WHERE user_id = \$3 ORDER BY advice_key)
+             FROM trades WHERE portfolio_id = \$1" "$P" "$(lit "$SINCE")" "$U"
 
 # --- notifications ---
 plan "notifications: unread badge" "src/server/notifications/repo.rs: unread_count — every page (bell badge), live stream" \

@@ -19,7 +19,6 @@ pub async fn place_order(
     use super::portfolio::parse_portfolio;
     use crate::domain::{Shares, Symbol};
     use crate::server::platform::http::endpoint::{signed_in, Caller};
-    use crate::server::portfolio::owned_in;
     use crate::server::trading::{OrderTicket, Trading};
     use axum::extract::FromRef;
     signed_in(|Caller { state, user, .. }| async move {
@@ -30,8 +29,7 @@ pub async fn place_order(
             idempotency_key: uuid::Uuid::parse_str(idempotency_key.trim())
                 .map_err(|_| AppError::Invalid("this order form is out of date; reload the page".into()))?,
         };
-        let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
-        Ok(Trading::from_ref(&state).place(owned, &ticket).await?.into())
+        Ok(Trading::from_ref(&state).place(user.id, parse_portfolio(portfolio)?, &ticket).await?.into())
     })
     .await
 }

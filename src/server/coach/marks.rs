@@ -6,13 +6,38 @@ use sqlx::PgConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-pub async fn of_user<'c>(conn: impl sqlx::PgExecutor<'c>, user_id: Uuid) -> Result<Marks, sqlx::Error> {
-    let rows: Vec<(String, DateTime<Utc>)> =
-        sqlx::query_as("SELECT advice_key, last_fired_at FROM coach_marks WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(conn)
-            .await?;
-    Ok(rows.into_iter().collect())
+#[derive(sqlx::FromRow)]
+struct AfterTrade {
+    trades_total: i64,
+    trades_today: i64,
+    last_trade_at: Option<DateTime<Utc>>,
+    /// The marks, as two arrays in the same (key) order.
+    keys: Vec<String>,
+    fired: Vec<DateTime<Utc>>,
+}
+
+/// What the coach reads after a trade, in one statement: the portfolio's activity — trades
+/// ever, trades after `since`, the last trade's time — and the user's marks.
+pub async fn after_trade(
+    conn: &mut PgConnection,
+    portfolio_id: Uuid,
+    user_id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<((i64, i64, Option<DateTime<Utc>>), Marks), sqlx::Error> {
+    let row: AfterTrade = sqlx::query_as(
+        "SELECT count(*) AS trades_total, count(*) FILTER (WHERE executed_at > $2) AS trades_today,
+                max(executed_at) AS last_trade_at,
+                ARRAY(SELECT advice_key FROM coach_marks WHERE user_id = $3 ORDER BY advice_key) AS keys,
+                ARRAY(SELECT last_fired_at FROM coach_marks WHERE user_id = $3 ORDER BY advice_key) AS fired
+         FROM trades WHERE portfolio_id = $1",
+    )
+    .bind(portfolio_id)
+    .bind(since)
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?;
+    let marks = row.keys.into_iter().zip(row.fired).collect();
+    Ok(((row.trades_total, row.trades_today, row.last_trade_at), marks))
 }
 
 /// The marks of several users at once.

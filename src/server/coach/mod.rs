@@ -11,8 +11,8 @@ use crate::domain::Money;
 use crate::server::live::publish_notification;
 use crate::server::market::{self, Market};
 use crate::server::notifications::repo::NewNotification;
+use crate::server::portfolio::repo::holdings;
 use crate::server::portfolio::repo::portfolios::{self, StoredPortfolio};
-use crate::server::portfolio::repo::{holdings, trades};
 use crate::server::portfolio::OwnedPortfolio;
 use crate::wire::AppError;
 use chrono::{DateTime, Utc};
@@ -61,8 +61,8 @@ pub async fn after_trade(
     let evaluated: Result<(), AppError> = async {
         let mut conn = pool.acquire().await?;
         let since = market.hours.change_since(now);
-        let (trades_total, trades_today, last_trade_at) = trades::activity(&mut conn, stored.id, since).await?;
-        let marks = marks::of_user(&mut *conn, user_id).await?;
+        let (activity, marks) = marks::after_trade(&mut conn, stored.id, user_id, since).await?;
+        let (trades_total, trades_today, last_trade_at) = activity;
         drop(conn);
         let mut prices = PriceBook::new(market, now);
         let facts = PortfolioFacts {

@@ -2,10 +2,14 @@
 //! once it has been resolved against the signed-in user here. Another user's id, an archived
 //! portfolio and an id that never existed all look the same: 404.
 
-use crate::domain::portfolio::PortfolioKind;
+use crate::domain::portfolio::{Holding, PortfolioKind};
 use crate::server::portfolio::repo::portfolios;
 use crate::wire::AppError;
-use sqlx::PgConnection;
+use leptos::prelude::use_context;
+use sqlx::{PgConnection, PgPool};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 /// An active portfolio the user was shown to own. Only [`owned_portfolio`] makes one, so a
@@ -39,12 +43,52 @@ pub async fn owned_portfolio(
 ) -> Result<OwnedPortfolio, AppError> {
     match portfolios::owned(conn, user_id, requested).await? {
         Some((id, kind)) => Ok(OwnedPortfolio { id, user_id, kind }),
-        None if requested.is_some() => Err(AppError::NotFound("that portfolio".into())),
-        None => Err(AppError::NotFound("your portfolio".into())),
+        None => Err(not_found(requested)),
     }
 }
 
-/// [`owned_portfolio`] on a connection of its own from `pool`.
-pub async fn owned_in(pool: &sqlx::PgPool, user_id: Uuid, requested: Option<Uuid>) -> Result<OwnedPortfolio, AppError> {
-    owned_portfolio(&mut *pool.acquire().await?, user_id, requested).await
+/// [`owned_portfolio`] on a connection of its own from `pool` — or, while a page renders, the
+/// answer the first server function of the same render got (a page's resources each start from
+/// the same check, at the same moment: the later ones wait for the first's answer).
+pub async fn owned_in(pool: &PgPool, user_id: Uuid, requested: Option<Uuid>) -> Result<OwnedPortfolio, AppError> {
+    let check = || async { owned_portfolio(&mut *pool.acquire().await?, user_id, requested).await };
+    match use_context::<OwnedThisRender>() {
+        Some(checked) => checked.answer(user_id, requested).get_or_try_init(check).await.copied(),
+        None => check().await,
+    }
+}
+
+/// [`owned_portfolio`], with the portfolio's holdings as they are now (not locked), in one
+/// statement: what an order needs before its transaction, to quote them.
+pub async fn owned_with_holdings(
+    pool: &PgPool,
+    user_id: Uuid,
+    requested: Option<Uuid>,
+) -> Result<(OwnedPortfolio, Vec<Holding>), AppError> {
+    match portfolios::owned_with_holdings(&mut *pool.acquire().await?, user_id, requested).await? {
+        Some((id, kind, holdings)) => Ok((OwnedPortfolio { id, user_id, kind }, holdings)),
+        None => Err(not_found(requested)),
+    }
+}
+
+fn not_found(requested: Option<Uuid>) -> AppError {
+    match requested {
+        Some(_) => AppError::NotFound("that portfolio".into()),
+        None => AppError::NotFound("your portfolio".into()),
+    }
+}
+
+/// The ownership checks made while one page renders, in its context (the page routes provide
+/// it; a server function called over HTTP has none and always asks the database).
+#[derive(Clone, Default)]
+pub struct OwnedThisRender(Arc<Mutex<Checked>>);
+
+/// (user, portfolio asked for) → the answer, once there is one.
+type Checked = HashMap<(Uuid, Option<Uuid>), Arc<OnceCell<OwnedPortfolio>>>;
+
+impl OwnedThisRender {
+    fn answer(&self, user_id: Uuid, requested: Option<Uuid>) -> Arc<OnceCell<OwnedPortfolio>> {
+        let mut checked = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        checked.entry((user_id, requested)).or_default().clone()
+    }
 }

@@ -1,7 +1,8 @@
 //! The trade path: one [`Trading`] service, one method per step.
 //!
 //! 1. Quote, before anything is locked ([`Trading::quote_order`]): the order's own price (the
-//!    market must be open and know the symbol) and every holding's, for the value snapshot.
+//!    market must be open and know the symbol) and every holding's, for the value snapshot; the
+//!    holdings come with the ownership check, in one statement.
 //! 2. Execute, in one PostgreSQL transaction ([`Trading::execute`]): lock the portfolio row,
 //!    then its holding rows (always in that order), apply the pure order rules, write the ledger
 //!    row, cash, holding, value snapshot and live event, commit. No quote is asked for while the
@@ -78,10 +79,18 @@ struct Locked<'m> {
 }
 
 impl Trading {
-    /// Places a market order in `portfolio` at the current price.
-    #[tracing::instrument(skip_all, fields(portfolio_id = %portfolio.id(), symbol = %ticket.symbol, side = ticket.side.as_str()))]
-    pub async fn place(&self, portfolio: OwnedPortfolio, ticket: &OrderTicket) -> Result<Execution, AppError> {
+    /// Places a market order at the current price in the portfolio `requested` of `user_id`
+    /// (their personal one when `None`; anyone else's is 404).
+    #[tracing::instrument(skip_all, fields(%user_id, symbol = %ticket.symbol, side = ticket.side.as_str()))]
+    pub async fn place(
+        &self,
+        user_id: Uuid,
+        requested: Option<Uuid>,
+        ticket: &OrderTicket,
+    ) -> Result<Execution, AppError> {
         let now = Utc::now();
+        // The ownership check, and the holdings to quote before anything is locked: one statement.
+        let (portfolio, held) = portfolio::owned_with_holdings(&self.pool, user_id, requested).await?;
         let quote = match self.quote_order(&ticket.symbol, now).await {
             Ok(quote) => quote,
             Err(no_price) => {
@@ -99,7 +108,6 @@ impl Trading {
         };
         let mut book = PriceBook::new(&self.market, now);
         book.insert(ticket.symbol.clone(), quote.clone());
-        let held = holdings::of_portfolio(&mut *self.pool.acquire().await?, portfolio.id()).await?;
         book.fetch(held.into_iter().map(|holding| holding.symbol).collect()).await;
         let locked = self.lock_quoted(portfolio, book).await?;
         let (execution, stored) = self.execute(portfolio, ticket, &quote, locked).await?;

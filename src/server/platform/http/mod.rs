@@ -69,6 +69,7 @@ fn pages(state: &AppState) -> Router<AppState> {
     let context = || {
         security_headers::provide_nonce();
         session::provide_viewer_status();
+        leptos::prelude::provide_context(crate::server::portfolio::OwnedThisRender::default());
     };
     Router::new()
         .leptos_routes_with_context(state, generate_route_list(App), context, {

@@ -4,7 +4,7 @@ use crate::domain::portfolio::{Holding, PortfolioKind};
 use crate::domain::Money;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use sqlx::PgConnection;
+use sqlx::{FromRow, PgConnection, Row};
 use uuid::Uuid;
 
 #[tracing::instrument(skip(conn))]
@@ -53,6 +53,35 @@ pub async fn owned(
         }
     };
     Ok(row.and_then(|(id, kind)| Some((id, PortfolioKind::from_column(&kind)?))))
+}
+
+/// [`owned`] and that portfolio's holdings as they are now (not locked), in one statement.
+pub async fn owned_with_holdings(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    requested: Option<Uuid>,
+) -> Result<Option<(Uuid, PortfolioKind, Vec<Holding>)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.kind, h.symbol, h.shares, h.average_price
+         FROM portfolios p LEFT JOIN holdings h ON h.portfolio_id = p.id
+         WHERE p.user_id = $1 AND p.archived_at IS NULL
+           AND CASE WHEN $2::uuid IS NULL THEN p.kind = 'personal' ELSE p.id = $2 END",
+    )
+    .bind(user_id)
+    .bind(requested)
+    .fetch_all(conn)
+    .await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let (id, kind): (Uuid, String) = (first.try_get("id")?, first.try_get("kind")?);
+    let Some(kind) = PortfolioKind::from_column(&kind) else { return Ok(None) };
+    let mut holdings = Vec::with_capacity(rows.len());
+    for row in &rows {
+        // A portfolio without holdings is one row of NULLs on the holdings side.
+        if row.try_get::<Option<String>, _>("symbol")?.is_some() {
+            holdings.push(Holding::from_row(row)?);
+        }
+    }
+    Ok(Some((id, kind, holdings)))
 }
 
 /// The stored state of an active portfolio, before valuation.

@@ -114,22 +114,6 @@ pub async fn net_since(
     .await
 }
 
-/// How much a portfolio has traded: (trades ever, trades after `since`, the last trade's time).
-pub async fn activity(
-    conn: &mut PgConnection,
-    portfolio_id: Uuid,
-    since: DateTime<Utc>,
-) -> Result<(i64, i64, Option<DateTime<Utc>>), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT count(*), count(*) FILTER (WHERE executed_at > $2), max(executed_at)
-         FROM trades WHERE portfolio_id = $1",
-    )
-    .bind(portfolio_id)
-    .bind(since)
-    .fetch_one(conn)
-    .await
-}
-
 /// Which ledger rows to show.
 pub struct LedgerFilter<'a> {
     pub symbol: Option<&'a Symbol>,
