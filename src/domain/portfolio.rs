@@ -51,6 +51,17 @@ impl PortfolioKind {
     }
 }
 
+impl TryFrom<String> for PortfolioKind {
+    type Error = UnknownPortfolioKind;
+    fn try_from(text: String) -> Result<PortfolioKind, UnknownPortfolioKind> {
+        PortfolioKind::from_column(&text).ok_or(UnknownPortfolioKind(text))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a kind of portfolio")]
+pub struct UnknownPortfolioKind(String);
+
 /// What a sell did: the position left (if any), the cash it raised and the realized profit or loss.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SaleOutcome {

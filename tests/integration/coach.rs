@@ -2,6 +2,7 @@
 //! watchlist with its price alerts — against a real PostgreSQL.
 
 use crate::harness::{browser, publish_notes, TestApp};
+use crate::portfolios::game_portfolio_for;
 use crate::trading::{executed, learner, order};
 use papertrade::domain::coach::CoachSettings;
 use papertrade::server::coach;
@@ -50,6 +51,30 @@ async fn the_first_trade_teaches_once() {
     executed(order(&app, &ada, "AAPL", "buy", "1").await).await;
     executed(order(&app, &ada, "AAPL", "buy", "1").await).await;
     assert_eq!(triggers(&app, &ada).await, ["first_trade", "welcome"]);
+}
+
+/// A market buy of one share of `symbol` in `client`'s portfolio `portfolio`.
+async fn buy_in(app: &TestApp, client: &reqwest::Client, portfolio: &str, symbol: &str) {
+    let key = uuid::Uuid::new_v4().to_string();
+    let form =
+        [("symbol", symbol), ("side", "buy"), ("quantity", "1"), ("idempotency_key", &key), ("portfolio", portfolio)];
+    executed(app.call_as(client, "place_order", &form).await).await;
+}
+
+#[tokio::test]
+async fn a_game_portfolio_is_coached_on_its_own_track_and_a_reset_keeps_the_personal_one() {
+    let app = TestApp::spawn_with_fixed_price("100.00").await;
+    let ada = learner(&app, "ada").await;
+    executed(order(&app, &ada, "AAPL", "buy", "1").await).await;
+    let game = game_portfolio_for(&app, "ada", "5000.00").await.to_string();
+    buy_in(&app, &ada, &game, "MSFT").await;
+    buy_in(&app, &ada, &game, "MSFT").await;
+    assert_eq!(triggers(&app, &ada).await, ["first_trade", "first_trade", "welcome"], "once per track");
+
+    let reset = app.call_as(&ada, "reset_portfolio", &[("confirm", "yes")]).await;
+    assert!(reset.status().is_success() || reset.status().is_redirection(), "reset answered {}", reset.status());
+    executed(order(&app, &ada, "KO", "buy", "1").await).await;
+    assert_eq!(triggers(&app, &ada).await, ["first_trade", "first_trade", "welcome"], "not taught again after a reset");
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ async fn personal_portfolio_of(app: &TestApp, username: &str) -> Uuid {
 }
 
 /// A second active portfolio for `username`, as joining a game will make one.
-async fn game_portfolio_for(app: &TestApp, username: &str, cash: &str) -> Uuid {
+pub async fn game_portfolio_for(app: &TestApp, username: &str, cash: &str) -> Uuid {
     sqlx::query_scalar(
         "INSERT INTO portfolios (user_id, kind, starting_cash, cash_balance)
          SELECT id, 'game', $2::numeric, $2::numeric FROM users WHERE username = $1 RETURNING id",

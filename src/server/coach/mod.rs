@@ -16,6 +16,7 @@ use crate::server::portfolio::repo::portfolios::{self, StoredPortfolio};
 use crate::server::portfolio::OwnedPortfolio;
 use crate::wire::AppError;
 use chrono::{DateTime, Utc};
+use marks::Track;
 use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
 use uuid::Uuid;
@@ -42,13 +43,13 @@ pub async fn welcome(
         trades_today: 0,
     };
     let advice = coach::advise(Occasion::SignedUp, &facts, &Marks::new(), &CoachSettings::default(), now);
-    deliver(conn, user_id, &advice, now).await.map(drop)
+    deliver(conn, Track::personal(user_id), &advice, now).await.map(drop)
 }
 
 /// Evaluates the trade-time rules for `portfolio` after an order committed, from `stored`, the
 /// portfolio as the order left it. Never fails the order: a problem is logged and the scheduled
-/// run catches up on the price-driven rules. (Advice is marked per user: what a learner was
-/// taught once is not repeated after a reset.)
+/// run catches up on the price-driven rules. Advice is marked on the portfolio's track: a game's
+/// portfolio is coached on its own; the personal one keeps its marks across resets.
 pub async fn after_trade(
     pool: &PgPool,
     market: &Market,
@@ -57,11 +58,11 @@ pub async fn after_trade(
     stored: StoredPortfolio,
     now: DateTime<Utc>,
 ) {
-    let user_id = portfolio.user_id();
+    let (user_id, track) = (portfolio.user_id(), Track::of_owned(portfolio));
     let evaluated: Result<(), AppError> = async {
         let mut conn = pool.acquire().await?;
         let since = market.hours.change_since(now);
-        let (activity, marks) = marks::after_trade(&mut conn, stored.id, user_id, since).await?;
+        let (activity, marks) = marks::after_trade(&mut conn, stored.id, track, since).await?;
         let (trades_total, trades_today, last_trade_at) = activity;
         drop(conn);
         let mut prices = PriceBook::new(market, now);
@@ -77,7 +78,7 @@ pub async fn after_trade(
         let advice = coach::advise(Occasion::Traded, &facts, &marks, settings, now);
         if !advice.is_empty() {
             let mut tx = crate::server::platform::db::begin(pool).await?;
-            deliver(&mut tx, user_id, &advice, now).await?;
+            deliver(&mut tx, track, &advice, now).await?;
             tx.commit().await?;
         }
         Ok(())
@@ -109,6 +110,7 @@ pub async fn scheduled_round(
         let marks = marks::of_users(&mut conn, &users).await?;
         drop(conn);
         for portfolio in &page {
+            let track = Track::of(portfolio.user_id, portfolio.id, portfolio.kind);
             let facts = PortfolioFacts {
                 cash: Money::from_decimal(portfolio.cash_balance),
                 starting_cash: Money::from_decimal(portfolio.starting_cash),
@@ -119,15 +121,9 @@ pub async fn scheduled_round(
                 trades_today: 0,
             };
             let none = Marks::new();
-            let advice = coach::advise(
-                Occasion::Scheduled,
-                &facts,
-                marks.get(&portfolio.user_id).unwrap_or(&none),
-                settings,
-                now,
-            );
+            let advice = coach::advise(Occasion::Scheduled, &facts, marks.get(&track).unwrap_or(&none), settings, now);
             if !advice.is_empty() {
-                written += deliver_unless_deleted(pool, portfolio.user_id, &advice, now).await?;
+                written += deliver_unless_deleted(pool, track, &advice, now).await?;
             }
         }
         if page.len() < BATCH as usize {
@@ -141,12 +137,13 @@ pub async fn scheduled_round(
 /// expired guest, removed by the housekeeping job meanwhile) gets nothing, and the round goes on.
 async fn deliver_unless_deleted(
     pool: &PgPool,
-    user_id: Uuid,
+    track: Track,
     advice: &[Advice],
     now: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
+    let user_id = track.user_id;
     let mut tx = crate::server::platform::db::begin(pool).await?;
-    match deliver(&mut tx, user_id, advice, now).await {
+    match deliver(&mut tx, track, advice, now).await {
         Ok(published) => tx.commit().await.map(|()| published),
         Err(sqlx::Error::Database(error)) if matches!(error.kind(), sqlx::error::ErrorKind::ForeignKeyViolation) => {
             tracing::debug!(%user_id, "the account was deleted during the coach's round");
@@ -156,18 +153,19 @@ async fn deliver_unless_deleted(
     }
 }
 
-/// Claims and publishes each piece of advice; returns how many were claimed.
+/// Claims each piece of advice on `track` and publishes the claimed ones to the track's user;
+/// returns how many were claimed.
 async fn deliver(
     conn: &mut PgConnection,
-    user_id: Uuid,
+    track: Track,
     advice: &[Advice],
     now: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
     let mut published = 0;
     for advice in advice {
         let due_if_before = advice.rule.cooldown().and_then(|cooldown| now.checked_sub_signed(cooldown));
-        if marks::claim(conn, user_id, &advice.key, now, due_if_before).await? {
-            publish_notification(conn, &NewNotification::advice(user_id, advice, now)).await?;
+        if marks::claim(conn, track, &advice.key, now, due_if_before).await? {
+            publish_notification(conn, &NewNotification::advice(track.user_id, advice, now)).await?;
             published += 1;
         }
     }

@@ -151,6 +151,8 @@ pub async fn set_cash(conn: &mut PgConnection, id: Uuid, cash: Money) -> Result<
 pub struct ActivePortfolio {
     pub id: Uuid,
     pub user_id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub kind: PortfolioKind,
     pub cash_balance: Decimal,
     pub starting_cash: Decimal,
     pub created_at: DateTime<Utc>,
@@ -164,7 +166,7 @@ pub async fn active_page(
     limit: i64,
 ) -> Result<Vec<ActivePortfolio>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.id, p.user_id, p.cash_balance, p.starting_cash, p.created_at,
+        "SELECT p.id, p.user_id, p.kind, p.cash_balance, p.starting_cash, p.created_at,
                 (SELECT max(t.executed_at) FROM trades t WHERE t.portfolio_id = p.id) AS last_trade_at
          FROM portfolios p WHERE p.archived_at IS NULL AND p.id > $1 ORDER BY p.id LIMIT $2",
     )
