@@ -3,7 +3,7 @@
 
 use crate::harness::{browser, publish_notes, TestApp};
 use crate::portfolios::game_portfolio_for;
-use crate::trading::{executed, learner, order};
+use crate::trading::{executed, learner, order, order_in};
 use papertrade::domain::coach::CoachSettings;
 use papertrade::server::coach;
 use papertrade::server::watchlist::triggers;
@@ -56,9 +56,7 @@ async fn the_first_trade_teaches_once() {
 /// A market buy of one share of `symbol` in `client`'s portfolio `portfolio`.
 async fn buy_in(app: &TestApp, client: &reqwest::Client, portfolio: &str, symbol: &str) {
     let key = uuid::Uuid::new_v4().to_string();
-    let form =
-        [("symbol", symbol), ("side", "buy"), ("quantity", "1"), ("idempotency_key", &key), ("portfolio", portfolio)];
-    executed(app.call_as(client, "place_order", &form).await).await;
+    executed(order_in(app, client, portfolio, (symbol, "buy", "1"), &key).await).await;
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! portfolios (a game's) trade apart from the personal one.
 
 use crate::harness::TestApp;
-use crate::trading::{executed, learner, order};
+use crate::trading::{executed, learner, order, order_in};
 use papertrade::domain::quote::PricePoint;
 use papertrade::domain::valuation::PortfolioValue;
 use papertrade::wire::history::LedgerPage;
@@ -105,16 +105,9 @@ async fn a_second_portfolio_trades_apart_from_the_personal_one() {
     let game = game_portfolio_for(&app, "ada", "5000.00").await.to_string();
 
     let key = Uuid::new_v4().to_string();
-    let form = [
-        ("symbol", "AAPL"),
-        ("side", "buy"),
-        ("quantity", "3"),
-        ("idempotency_key", key.as_str()),
-        ("portfolio", game.as_str()),
-    ];
-    let receipt = executed(app.call_as(&ada, "place_order", &form).await).await;
+    let receipt = executed(order_in(&app, &ada, &game, ("AAPL", "buy", "3"), &key).await).await;
     assert_eq!(receipt.cash_after.to_string(), "4700.00");
-    let retried = executed(app.call_as(&ada, "place_order", &form).await).await;
+    let retried = executed(order_in(&app, &ada, &game, ("AAPL", "buy", "3"), &key).await).await;
     assert!(retried.replayed, "the idempotency key is the game portfolio's");
     executed(order(&app, &ada, "MSFT", "buy", "1").await).await;
 

@@ -39,6 +39,24 @@ pub async fn order_with_key(
     app.call_as(client, "place_order", &form).await
 }
 
+/// An order in the portfolio `portfolio` (an id) with the idempotency key `key`.
+pub async fn order_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    portfolio: &str,
+    (symbol, side, quantity): (&str, &str, &str),
+    key: &str,
+) -> reqwest::Response {
+    let form = [
+        ("symbol", symbol),
+        ("side", side),
+        ("quantity", quantity),
+        ("idempotency_key", key),
+        ("portfolio", portfolio),
+    ];
+    app.call_as(client, "place_order", &form).await
+}
+
 pub async fn executed(response: reqwest::Response) -> OrderReceipt {
     assert!(response.status().is_success(), "order answered {}", response.status());
     response.json().await.unwrap()
