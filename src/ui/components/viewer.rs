@@ -75,12 +75,12 @@ fn initial(username: &str) -> String {
 
 /// The layout of every private page (their parent route in `app.rs`): renders the page
 /// (`<Outlet/>`) for a signed-in viewer, with them in context ([`use_signed_in`]), and sends
-/// anyone else to log in and back. It decides without waiting — on the server from the
-/// [`ViewerStatus`] worked out before rendering, in the browser from the same value carried by
-/// the page (then from the viewer resource) — so there is no `Suspense` above the page: a
-/// `Suspense` re-runs what it holds while it resolves, which made every page and its resources
-/// up to three times per server render. A page is made only for a signed-in viewer, so its
-/// resources — and the server functions behind them — never run for a visitor.
+/// anyone else to log in and back. For a signed-in viewer it decides without waiting — on the
+/// server from the [`ViewerStatus`] worked out before rendering, in the browser from the same
+/// value carried by the page (then from the viewer resource) — so there is no `Suspense` above
+/// the page: a `Suspense` re-runs what it holds while it resolves, which made every page and its
+/// resources up to three times per server render. A page is made only for a signed-in viewer,
+/// so its resources — and the server functions behind them — never run for a visitor.
 #[component]
 pub fn SignedIn() -> impl IntoView {
     let viewer = use_viewer();
@@ -94,15 +94,28 @@ pub fn SignedIn() -> impl IntoView {
     });
     move || match status.get() {
         ViewerStatus::SignedIn(user) => view! { <WithViewer viewer=user /> }.into_any(),
-        ViewerStatus::SignedOut => {
-            let here = location.pathname.get_untracked();
-            let target = format!("/login?next={}", crate::domain::redirect::encode_component(&here));
-            view! { <Redirect path=target /> }.into_any()
-        }
-        ViewerStatus::Unknown => view! {
-            <p class="container page-status" role="alert">
-                "We could not check your sign-in just now. Reload the page to try again."
-            </p>
+        // Not signed in as far as anyone knew when this ran — but in the browser that may be the
+        // viewer of the page before (a sign-in redirects here): wait for the viewer to settle.
+        // Nothing of the page is made meanwhile, so a re-run of this `Suspense` costs nothing.
+        ViewerStatus::SignedOut | ViewerStatus::Unknown => view! {
+            <Suspense fallback=|| view! { <p class="container page-status muted" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match viewer.await {
+                        Ok(Some(user)) => view! { <WithViewer viewer=user /> }.into_any(),
+                        Ok(None) => {
+                            let here = location.pathname.get_untracked();
+                            let target = format!("/login?next={}", crate::domain::redirect::encode_component(&here));
+                            view! { <Redirect path=target /> }.into_any()
+                        }
+                        Err(_) => view! {
+                            <p class="container page-status" role="alert">
+                                "We could not check your sign-in just now. Reload the page to try again."
+                            </p>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Suspense>
         }
         .into_any(),
     }
