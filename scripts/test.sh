@@ -37,7 +37,8 @@ psql "${TEST_DATABASE_URL%/*}/postgres" -qtA -c "SELECT datname FROM pg_database
 
 step "unit and integration tests (PostgreSQL at ${TEST_DATABASE_URL##*@})"
 # They take ~3 min here; a hang must fail the run, not eat CI's 90 minutes.
-timeout --kill-after=30 1200 cargo test --no-default-features --features ssr --quiet \
+# Panic messages without backtraces: a failure's excerpt then shows what failed, not where in tokio.
+RUST_BACKTRACE=0 timeout --kill-after=30 1200 cargo test --no-default-features --features ssr --quiet \
   || fail "unit or integration tests failed (exit $?; 124 means they ran past 20 minutes)"
 
 "$ROOT/scripts/build.sh"

@@ -231,11 +231,16 @@ async fn a_price_alert_fires_once_when_the_price_crosses_it() {
 async fn one_instance_at_a_time_runs_a_scheduled_job() {
     let app = TestApp::spawn().await;
     let (release, hold) = tokio::sync::oneshot::channel::<()>();
+    let (holding, held) = tokio::sync::oneshot::channel::<()>();
     let first = tokio::spawn({
         let pool = app.pool.clone();
-        async move { papertrade::server::platform::db::exclusively(&pool, 42, async { hold.await.ok() }).await.unwrap() }
+        let job = async move {
+            holding.send(()).unwrap();
+            hold.await.ok()
+        };
+        async move { papertrade::server::platform::db::exclusively(&pool, 42, job).await.unwrap() }
     });
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    held.await.expect("the first instance takes the job");
 
     let second = papertrade::server::platform::db::exclusively(&app.pool, 42, async { "ran" }).await.unwrap();
     assert_eq!(second, None, "skipped while the first holds the job");

@@ -197,7 +197,8 @@ async fn connections_killed_mid_request_never_leak_database_text() {
             assert_eq!(answer.status, 200, "{request} works again: {}", answer.body);
         }
     }
-    assert!(started.elapsed() < Duration::from_secs(10));
+    eprintln!("works again after {:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(10), "works again after {:?}", started.elapsed());
     assert_eq!(ledger_violations(&app).await, vec![], "the ledger's money invariants hold");
 }
 

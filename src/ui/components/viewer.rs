@@ -87,10 +87,19 @@ pub fn SignedIn() -> impl IntoView {
     let location = use_location();
     let rendered =
         SharedValue::new(|| use_context::<ViewerStatus>().unwrap_or_else(|| latest_status(viewer))).into_inner();
-    let status = Memo::new(move |_| match viewer.get() {
-        Some(Ok(Some(user))) => ViewerStatus::SignedIn(user),
-        Some(Ok(None)) => ViewerStatus::SignedOut,
-        _ => rendered.clone(),
+    // In the browser, the viewer resource has the last word once it answers (an effect: the
+    // server decided from `rendered` already, and reading a resource outside a `Suspense` during
+    // a render is what Leptos warns about). Only a change re-renders the page.
+    let status = RwSignal::new(rendered);
+    Effect::new(move |_| {
+        let latest = match viewer.get() {
+            Some(Ok(Some(user))) => ViewerStatus::SignedIn(user),
+            Some(Ok(None)) => ViewerStatus::SignedOut,
+            _ => return,
+        };
+        if status.with_untracked(|current| *current != latest) {
+            status.set(latest);
+        }
     });
     move || match status.get() {
         ViewerStatus::SignedIn(user) => view! { <WithViewer viewer=user /> }.into_any(),
