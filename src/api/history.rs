@@ -15,16 +15,15 @@ pub async fn trade_history(
     side: String,
     portfolio: Option<String>,
 ) -> Result<LedgerPage, AppError> {
-    use super::portfolio::parse_portfolio;
-    use crate::server::platform::http::endpoint::{signed_in, Caller};
+    use crate::server::platform::http::endpoint::signed_in;
+    use crate::server::portfolio::ledger;
     use crate::server::portfolio::repo::trades::LedgerFilter;
-    use crate::server::portfolio::{ledger, owned_in};
-    signed_in(|Caller { state, user, .. }| async move {
+    signed_in(|caller| async move {
         let symbol = parse_symbol_filter(&symbol)?;
         let filter = LedgerFilter { symbol: symbol.as_ref(), side: parse_side_filter(&side)? };
         let requested = page.trim().parse::<i64>().unwrap_or(1).max(1);
-        let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
-        ledger::page(&state.pool, owned, &filter, requested).await
+        let owned = caller.portfolio(portfolio).await?;
+        ledger::page(&caller.state.pool, owned, &filter, requested).await
     })
     .await
 }

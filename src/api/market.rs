@@ -22,18 +22,12 @@ pub async fn market_overview(query: String) -> Result<Vec<MarketRow>, AppError> 
 /// `portfolio` (their personal one when absent).
 #[server(prefix = "/api", endpoint = "stock_detail")]
 pub async fn stock_detail(symbol: String, portfolio: Option<String>) -> Result<StockView, AppError> {
-    use super::portfolio::parse_portfolio;
     use crate::server::market::view;
     use crate::server::platform::http::endpoint::anyone;
-    use crate::server::portfolio::owned_in;
     anyone(|mut visitor| async move {
-        let state = visitor.state.clone();
-        let symbol = view::known_symbol(&state.market, &symbol)?;
-        let viewer = match visitor.user().await? {
-            Some(user) => Some(owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?),
-            None => None,
-        };
-        view::stock_detail(&state, &symbol, viewer).await
+        let symbol = view::known_symbol(&visitor.state.market, &symbol)?;
+        let viewer = visitor.portfolio(portfolio).await?;
+        view::stock_detail(&visitor.state, &symbol, viewer).await
     })
     .await
 }

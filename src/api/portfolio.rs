@@ -6,16 +6,15 @@ use crate::domain::quote::PricePoint;
 use crate::domain::valuation::PortfolioValue;
 use crate::wire::AppError;
 use leptos::prelude::*;
-use uuid::Uuid;
 
 /// The caller's portfolio valued now; 401 when signed out, 404 when it is not theirs.
 #[server(prefix = "/api", endpoint = "my_portfolio")]
 pub async fn my_portfolio(portfolio: Option<String>) -> Result<PortfolioValue, AppError> {
-    use crate::server::platform::http::endpoint::{signed_in, Caller};
-    use crate::server::portfolio::{self, owned_in};
-    signed_in(|Caller { state, user, .. }| async move {
-        let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
-        portfolio::value_of(&state, owned).await
+    use crate::server::platform::http::endpoint::signed_in;
+    use crate::server::portfolio;
+    signed_in(|caller| async move {
+        let owned = caller.portfolio(portfolio).await?;
+        portfolio::value_of(&caller.state, owned).await
     })
     .await
 }
@@ -24,11 +23,11 @@ pub async fn my_portfolio(portfolio: Option<String>) -> Result<PortfolioValue, A
 /// oldest first. The value now is `my_portfolio`'s; the chart appends it.
 #[server(prefix = "/api", endpoint = "value_history")]
 pub async fn value_history(portfolio: Option<String>) -> Result<Vec<PricePoint>, AppError> {
-    use crate::server::platform::http::endpoint::{signed_in, Caller};
-    use crate::server::portfolio::{history, owned_in};
-    signed_in(|Caller { state, user, .. }| async move {
-        let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
-        Ok(history::of_portfolio(&state.pool, owned).await?)
+    use crate::server::platform::http::endpoint::signed_in;
+    use crate::server::portfolio::history;
+    signed_in(|caller| async move {
+        let owned = caller.portfolio(portfolio).await?;
+        Ok(history::of_portfolio(&caller.state.pool, owned).await?)
     })
     .await
 }
@@ -37,24 +36,16 @@ pub async fn value_history(portfolio: Option<String>) -> Result<Vec<PricePoint>,
 /// view) and a new one opens with the starting cash. `confirm` must be `yes`.
 #[server(prefix = "/api", endpoint = "reset_portfolio")]
 pub async fn reset_portfolio(confirm: Option<String>, portfolio: Option<String>) -> Result<(), AppError> {
-    use crate::server::platform::http::endpoint::{signed_in, Caller};
-    use crate::server::portfolio::{self, owned_in};
-    signed_in(|Caller { state, user, .. }| async move {
+    use crate::server::platform::http::endpoint::signed_in;
+    use crate::server::portfolio;
+    signed_in(|caller| async move {
         if confirm.as_deref().map(str::trim) != Some("yes") {
             return Err(AppError::field("confirm", "tick the box to confirm that you want to start over"));
         }
-        let owned = owned_in(&state.pool, user.id, parse_portfolio(portfolio)?).await?;
-        portfolio::reset(&state, owned).await?;
+        let owned = caller.portfolio(portfolio).await?;
+        portfolio::reset(&caller.state, owned).await?;
         leptos_axum::redirect("/dashboard");
         Ok(())
     })
     .await
-}
-
-/// The portfolio a request names: `None` (absent or empty) means the caller's personal one.
-pub fn parse_portfolio(text: Option<String>) -> Result<Option<Uuid>, AppError> {
-    match text.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(id) => Uuid::parse_str(id).map(Some).map_err(|_| AppError::NotFound("that portfolio".into())),
-    }
 }

@@ -16,9 +16,9 @@ pub async fn place_order(
     idempotency_key: String,
     portfolio: Option<String>,
 ) -> Result<OrderReceipt, AppError> {
-    use super::portfolio::parse_portfolio;
     use crate::domain::{Shares, Symbol};
     use crate::server::platform::http::endpoint::{signed_in, Caller};
+    use crate::server::portfolio::requested_portfolio;
     use crate::server::trading::{OrderTicket, Trading};
     use axum::extract::FromRef;
     signed_in(|Caller { state, user, .. }| async move {
@@ -29,7 +29,7 @@ pub async fn place_order(
             idempotency_key: uuid::Uuid::parse_str(idempotency_key.trim())
                 .map_err(|_| AppError::Invalid("this order form is out of date; reload the page".into()))?,
         };
-        Ok(Trading::from_ref(&state).place(user.id, parse_portfolio(portfolio)?, &ticket).await?.into())
+        Ok(Trading::from_ref(&state).place(user.id, requested_portfolio(portfolio)?, &ticket).await?.into())
     })
     .await
 }

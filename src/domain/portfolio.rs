@@ -40,21 +40,17 @@ impl PortfolioKind {
             PortfolioKind::Game => "game",
         }
     }
-
-    /// The kind a `portfolios.kind` value names; the column's CHECK allows no other.
-    pub fn from_column(text: &str) -> Option<PortfolioKind> {
-        match text {
-            "personal" => Some(PortfolioKind::Personal),
-            "game" => Some(PortfolioKind::Game),
-            _ => None,
-        }
-    }
 }
 
+/// The kind a `portfolios.kind` value names; the column's CHECK allows no other.
 impl TryFrom<String> for PortfolioKind {
     type Error = UnknownPortfolioKind;
     fn try_from(text: String) -> Result<PortfolioKind, UnknownPortfolioKind> {
-        PortfolioKind::from_column(&text).ok_or(UnknownPortfolioKind(text))
+        match text.as_str() {
+            "personal" => Ok(PortfolioKind::Personal),
+            "game" => Ok(PortfolioKind::Game),
+            _ => Err(UnknownPortfolioKind(text)),
+        }
     }
 }
 

@@ -8,7 +8,7 @@ pub mod ledger;
 mod owned;
 pub mod repo;
 
-pub use owned::{owned_in, owned_portfolio, owned_with_holdings, OwnedPortfolio, OwnedThisRender};
+pub use owned::{owned_in, owned_portfolio, owned_with_holdings, requested_portfolio, OwnedPortfolio, OwnedThisRender};
 
 use crate::domain::portfolio::{Holding, PortfolioKind};
 use crate::domain::valuation::{self, HoldingInput, PortfolioValue};

@@ -71,6 +71,15 @@ pub async fn owned_with_holdings(
     }
 }
 
+/// The portfolio a request names, as sent (`None` or empty: the caller's personal one). Text
+/// that is not an id names no portfolio of theirs: 404, like anyone else's id.
+pub fn requested_portfolio(text: Option<String>) -> Result<Option<Uuid>, AppError> {
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(id) => Uuid::parse_str(id).map(Some).map_err(|_| AppError::NotFound("that portfolio".into())),
+    }
+}
+
 fn not_found(requested: Option<Uuid>) -> AppError {
     match requested {
         Some(_) => AppError::NotFound("that portfolio".into()),

@@ -86,18 +86,15 @@ pub fn SignedIn() -> impl IntoView {
     let viewer = use_viewer();
     let location = use_location();
     let rendered =
-        SharedValue::new(|| use_context::<ViewerStatus>().unwrap_or_else(|| latest_status(viewer))).into_inner();
+        SharedValue::new(|| use_context::<ViewerStatus>().unwrap_or_else(|| status_of(viewer.get_untracked())))
+            .into_inner();
     // In the browser, the viewer resource has the last word once it answers (an effect: the
     // server decided from `rendered` already, and reading a resource outside a `Suspense` during
     // a render is what Leptos warns about). Only a change re-renders the page.
     let status = RwSignal::new(rendered);
     Effect::new(move |_| {
-        let latest = match viewer.get() {
-            Some(Ok(Some(user))) => ViewerStatus::SignedIn(user),
-            Some(Ok(None)) => ViewerStatus::SignedOut,
-            _ => return,
-        };
-        if status.with_untracked(|current| *current != latest) {
+        let latest = status_of(viewer.get());
+        if latest != ViewerStatus::Unknown && status.with_untracked(|current| *current != latest) {
             status.set(latest);
         }
     });
@@ -130,9 +127,9 @@ pub fn SignedIn() -> impl IntoView {
     }
 }
 
-/// What the viewer resource last said, without waiting for it (a navigation in the browser).
-fn latest_status(viewer: ViewerResource) -> ViewerStatus {
-    match viewer.get_untracked() {
+/// What an answer of the viewer resource says (`None`: it has not answered yet).
+fn status_of(answer: Option<Result<Option<Viewer>, AppError>>) -> ViewerStatus {
+    match answer {
         Some(Ok(Some(user))) => ViewerStatus::SignedIn(user),
         Some(Ok(None)) => ViewerStatus::SignedOut,
         _ => ViewerStatus::Unknown,

@@ -12,6 +12,7 @@ use crate::server::accounts::backend::SessionUser;
 use crate::server::accounts::session::{self, AuthSession};
 use crate::server::platform::error::respond;
 use crate::server::platform::state::AppState;
+use crate::server::portfolio::{owned_in, requested_portfolio, OwnedPortfolio};
 use crate::wire::AppError;
 use std::future::Future;
 
@@ -26,6 +27,15 @@ impl Visitor {
     pub async fn user(&mut self) -> Result<Option<SessionUser>, AppError> {
         session::current_user(&mut self.session, &self.state.config).await
     }
+
+    /// The signed-in visitor's portfolio `requested` (as sent; their personal one when absent),
+    /// after the ownership check; `None` for a visitor who is not signed in.
+    pub async fn portfolio(&mut self, requested: Option<String>) -> Result<Option<OwnedPortfolio>, AppError> {
+        match self.user().await? {
+            Some(user) => Ok(Some(owned_in(&self.state.pool, user.id, requested_portfolio(requested)?).await?)),
+            None => Ok(None),
+        }
+    }
 }
 
 /// A signed-in user, with the state and the request's session.
@@ -33,6 +43,14 @@ pub struct Caller {
     pub state: AppState,
     pub session: AuthSession,
     pub user: SessionUser,
+}
+
+impl Caller {
+    /// The caller's portfolio `requested` (as sent; their personal one when absent), after the
+    /// ownership check: 404 unless it is theirs and active.
+    pub async fn portfolio(&self, requested: Option<String>) -> Result<OwnedPortfolio, AppError> {
+        owned_in(&self.state.pool, self.user.id, requested_portfolio(requested)?).await
+    }
 }
 
 /// Runs a server function's `body` for anyone.

@@ -35,7 +35,7 @@ pub async fn owned(
     user_id: Uuid,
     requested: Option<Uuid>,
 ) -> Result<Option<(Uuid, PortfolioKind)>, sqlx::Error> {
-    let row: Option<(Uuid, String)> = match requested {
+    let row: Option<Owned> = match requested {
         None => {
             sqlx::query_as(
                 "SELECT id, kind FROM portfolios WHERE user_id = $1 AND archived_at IS NULL AND kind = 'personal'",
@@ -52,7 +52,15 @@ pub async fn owned(
                 .await?
         }
     };
-    Ok(row.and_then(|(id, kind)| Some((id, PortfolioKind::from_column(&kind)?))))
+    Ok(row.map(|Owned { id, kind }| (id, kind)))
+}
+
+/// The columns of an ownership check.
+#[derive(FromRow)]
+struct Owned {
+    id: Uuid,
+    #[sqlx(try_from = "String")]
+    kind: PortfolioKind,
 }
 
 /// [`owned`] and that portfolio's holdings as they are now (not locked), in one statement.
@@ -72,8 +80,7 @@ pub async fn owned_with_holdings(
     .fetch_all(conn)
     .await?;
     let Some(first) = rows.first() else { return Ok(None) };
-    let (id, kind): (Uuid, String) = (first.try_get("id")?, first.try_get("kind")?);
-    let Some(kind) = PortfolioKind::from_column(&kind) else { return Ok(None) };
+    let Owned { id, kind } = Owned::from_row(first)?;
     let mut holdings = Vec::with_capacity(rows.len());
     for row in &rows {
         // A portfolio without holdings is one row of NULLs on the holdings side.
