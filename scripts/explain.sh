@@ -142,9 +142,11 @@ plan "user by id (auth backend)" "src/server/accounts/repo/users.rs: find — ax
          FROM users WHERE id = \$1 AND is_active" "$U"
 
 # --- dashboard ---
-plan "dashboard: active portfolio" "src/server/portfolio/repo/portfolios.rs: holdings_of_active (1/2) — dashboard, /api/portfolio, coach" \
-  "SELECT id, cash_balance, starting_cash, created_at FROM portfolios WHERE user_id = \$1 AND archived_at IS NULL" "$U"
-plan "dashboard: holdings" "src/server/portfolio/repo/holdings.rs: of_portfolio — holdings_of_active (2/2)" \
+plan "dashboard: whose portfolio" "src/server/portfolio/repo/portfolios.rs: owned — the ownership check (owned_in), once per render" \
+  "SELECT id, kind FROM portfolios WHERE user_id = \$1 AND archived_at IS NULL AND kind = 'personal'" "$U"
+plan "dashboard: the portfolio" "src/server/portfolio/repo/portfolios.rs: with_holdings (1/2) — dashboard, my_portfolio, coach" \
+  "SELECT id, cash_balance, starting_cash, created_at FROM portfolios WHERE id = \$1 AND archived_at IS NULL" "$P"
+plan "dashboard: holdings" "src/server/portfolio/repo/holdings.rs: of_portfolio — with_holdings (2/2)" \
   "SELECT symbol, shares, average_price FROM holdings WHERE portfolio_id = \$1" "$P"
 plan "dashboard: today's net trading" "src/server/portfolio/repo/trades.rs: net_since — dashboard valuation (day change)" \
   "SELECT symbol,
