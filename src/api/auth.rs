@@ -42,7 +42,8 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
         let attempt = async {
             let wrong = || AppError::Invalid("that email and password do not match an account".into());
             let email = Email::parse(&email).map_err(|error| AppError::field("email", error))?;
-            state.rate_limits.check_account(email.as_str())?;
+            let client = crate::server::platform::http::rate_limit::ClientBucket::of_request().await;
+            state.rate_limits.check_account(client, email.as_str())?;
             match session::authenticate_and_log_in(&mut auth, Credentials::Password { email, password }).await? {
                 Some(_) => {
                     leptos_axum::redirect(&after_login(next.as_deref()));

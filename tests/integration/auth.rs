@@ -370,3 +370,39 @@ async fn deleting_the_account_needs_the_username_and_removes_everything() {
     assert_eq!((users, portfolios), (0, 0));
     assert!(viewer(&app, &client).await.is_none());
 }
+
+#[tokio::test]
+async fn guest_upgrades_and_password_changes_count_against_the_sign_in_limit() {
+    let app = TestApp::spawn_with(&[("AUTH_RATE_LIMIT_BURST", "4"), ("AUTH_RATE_LIMIT_REFILL_SECS", "60")]).await;
+    sign_up(&app, &browser(), "ada@example.com", "ada").await; // 1 of 4
+    let guest = browser();
+    assert!(app.call_as(&guest, "start_guest", &[]).await.status().is_success()); // 2 of 4
+
+    // Upgrades to a taken address: refused, and each one counts.
+    let mut statuses = Vec::new();
+    for n in 0..3 {
+        let username = format!("taker{n}");
+        let form = [("email", "ada@example.com"), ("username", username.as_str()), ("password", PASSWORD)];
+        statuses.push(app.call_as(&guest, "upgrade_guest", &form).await.status().as_u16());
+    }
+    assert_eq!(statuses, [400, 400, 429], "the third is over the limit");
+    let change = [("current_password", "guess"), ("new_password", "a brand new passphrase")];
+    assert_eq!(app.call_as(&guest, "change_password", &change).await.status(), 429, "password checks count too");
+}
+
+#[tokio::test]
+async fn a_refresh_renews_the_session_id_but_not_its_absolute_lifetime() {
+    let app = TestApp::spawn_with_config(|config| config.session_absolute = std::time::Duration::from_secs(3)).await;
+    let client = browser();
+    sign_up(&app, &client, "ada@example.com", "ada").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+    let refreshed = client.post(format!("{}/auth/refresh", app.address)).send().await.unwrap();
+    assert_eq!(refreshed.status(), 204);
+    assert!(session_set_cookie(&refreshed).is_some(), "a new session id");
+    assert!(viewer(&app, &client).await.is_some(), "still signed in");
+
+    // Past three seconds since the sign-in (not since the refresh), the session is over.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert!(viewer(&app, &client).await.is_none(), "the absolute lifetime counts from the sign-in");
+}

@@ -110,6 +110,16 @@ impl TestApp {
         TestApp::serve(config, pool).await
     }
 
+    /// A server whose configuration `edit` changed after it was read: for values no variable may
+    /// set (a session lifetime of seconds, say).
+    pub async fn spawn_with_config(edit: impl FnOnce(&mut papertrade::server::platform::config::Config)) -> TestApp {
+        let mut config = config_with(&fresh_database_url().await, &[]);
+        edit(&mut config);
+        let pool = db::connect(&config).await.expect("connects to the fresh database");
+        db::migrate(&pool).await.expect("migrations apply");
+        TestApp::serve(config, pool).await
+    }
+
     /// A server whose market quotes every listed symbol at `price`, forever.
     pub async fn spawn_with_fixed_price(price: &str) -> TestApp {
         TestApp::spawn_with_quote(price, price).await

@@ -284,3 +284,24 @@ async fn only_configured_providers_are_offered() {
     assert!(offered.is_empty());
     assert!(!bare.get("/login").await.text().await.unwrap().contains("Continue with"));
 }
+
+#[tokio::test]
+async fn a_password_change_checks_the_callers_own_password_not_an_account_sharing_the_email() {
+    let fake = FakeProvider::start().await;
+    let app = app_with(&fake).await;
+    sign_up(&app, &browser(), "ada@example.com", "ada").await;
+    // Mallory signs in with a provider account claiming ada's address (unverified, so it stays
+    // apart), and gives it a password of her own (no current one to check yet).
+    fake.sign_in_as(Person::new("g-mallory", "ada@example.com", false));
+    let mallory = browser();
+    sign_in_with(&app, &mallory, "google").await;
+    let change = |current: &'static str, new: &'static str| {
+        let (app, mallory) = (&app, &mallory);
+        async move { app.call_as(mallory, "change_password", &[("current_password", current), ("new_password", new)]).await }
+    };
+    assert_eq!(change("", "mallory's own passphrase").await.status(), 200);
+
+    // Ada's password is no key to mallory's account; mallory's own is.
+    assert_eq!(change(crate::auth::PASSWORD, "a guess that worked").await.status(), 400, "ada's password is not hers");
+    assert_eq!(change("mallory's own passphrase", "another of her own").await.status(), 200);
+}

@@ -230,6 +230,38 @@ async fn clients_outside_the_allowed_addresses_are_refused() {
     assert!(refused.text().await.unwrap().contains("METRICS_TOKEN or METRICS_ALLOW"));
 }
 
+#[tokio::test]
+async fn our_proxys_own_header_means_a_metrics_request_is_not_local() {
+    // Our proxy on this host sets only the header it was told to (no X-Forwarded-For).
+    let app = TestApp::spawn_with(&[("TRUSTED_PROXY_HEADER", "X-Client-Address")]).await;
+    let proxied = app.client.get(format!("{}/metrics", app.address)).header("x-client-address", "203.0.113.9");
+    assert_eq!(proxied.send().await.unwrap().status(), 403, "a client of the proxy is not on this host");
+    assert_eq!(app.get("/metrics").await.status(), 200, "a direct local scrape still works");
+}
+
+#[tokio::test]
+async fn a_providers_error_parameter_cannot_forge_a_log_line() {
+    let mut server = Server::start_with(
+        &fresh_database_url().await,
+        &[("LOG_FORMAT", "text"), ("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "secret")],
+    );
+    let forged = "access_denied\n2026-12-03T00:00:00Z  INFO papertrade: forged admin signed in";
+    let callback = reqwest::Url::parse_with_params(
+        &format!("{}/auth/google/callback", server.address),
+        &[("error", forged), ("state", "x")],
+    )
+    .unwrap();
+    let page = reqwest::Client::new().get(callback).send().await.unwrap();
+    assert_eq!(page.status(), 400);
+
+    let refused = server.wait_for_text(Duration::from_secs(10), |line| line.contains("provider sign-in refused"));
+    assert!(refused.contains("access_denied?2026-12-03T00:00:00Z  INFO papertrade: forged"), "{refused}");
+    // Whatever came after, no line of the log starts with the forged text.
+    let _ = reqwest::get(format!("{}/healthz", server.address)).await.unwrap();
+    server.wait_for_text(Duration::from_secs(10), |line| line.contains("/healthz"));
+    assert!(!server.seen.iter().any(|line| line.starts_with("2026-12-03T00:00:00Z")), "{:#?}", server.seen);
+}
+
 /// The real binary serving with `LOG_FORMAT=json`; killed when dropped.
 struct Server {
     child: Child,
@@ -240,6 +272,12 @@ struct Server {
 
 impl Server {
     fn start(database_url: &str) -> Server {
+        Server::start_with(database_url, &[])
+    }
+
+    /// Like [`Server::start`], with more (or other) variables; `LOG_FORMAT=text` is not for
+    /// [`Server::wait_for`], which reads JSON.
+    fn start_with(database_url: &str, vars: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_papertrade"))
             .arg("serve")
             .env_clear()
@@ -249,6 +287,7 @@ impl Server {
             .env("PORT", "0")
             .env("LOG_FORMAT", "json")
             .env("RUST_LOG", "info")
+            .envs(vars.iter().copied())
             .current_dir(std::env::temp_dir()) // no .env file there
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
@@ -264,11 +303,25 @@ impl Server {
             }
         });
         let mut server = Server { child, lines, address: String::new(), seen: Vec::new() };
-        let serving = server.wait_for(Duration::from_secs(60), |line| {
-            line["message"].as_str().is_some_and(|message| message.starts_with("serving on http://"))
-        });
-        server.address = serving["message"].as_str().unwrap().trim_start_matches("serving on ").to_owned();
+        let serving = server.wait_for_text(Duration::from_secs(60), |line| line.contains("serving on http://"));
+        let at = serving.find("serving on ").unwrap() + "serving on ".len();
+        server.address = serving[at..].split(['"', ' ']).next().unwrap().to_owned();
         server
+    }
+
+    /// The first log line, as written, that `wanted` accepts.
+    fn wait_for_text(&mut self, within: Duration, wanted: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok(line) = self.lines.recv_timeout(left) else {
+                panic!("no such log line within {within:?}; saw:\n{}", self.seen.join("\n"));
+            };
+            self.seen.push(line.clone());
+            if wanted(&line) {
+                return line;
+            }
+        }
     }
 
     /// The first log line (parsed) that `wanted` accepts; every line must be one JSON object.

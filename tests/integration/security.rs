@@ -307,3 +307,31 @@ async fn the_sign_in_limit_counts_clients_the_same_way() {
 
     assert_eq!(statuses, [400, 429, 400]);
 }
+
+#[tokio::test]
+async fn wrong_passwords_from_one_client_do_not_lock_the_owner_out() {
+    let app = TestApp::spawn_with(&[
+        ("AUTH_RATE_LIMIT_BURST", "3"),
+        ("AUTH_RATE_LIMIT_REFILL_SECS", "60"),
+        ("TRUSTED_PROXY_HEADER", "X-Real-IP"),
+    ])
+    .await;
+    let from = |address: &'static str, password: &'static str| {
+        let request = browser().post(format!("{}/api/log_in", app.address)).header("x-real-ip", address);
+        async move { request.form(&[("email", "ada@example.com"), ("password", password)]).send().await.unwrap().status() }
+    };
+    let owner = browser();
+    let sign_up = [("email", "ada@example.com"), ("username", "ada"), ("password", crate::auth::PASSWORD)];
+    let signed_up = owner.post(format!("{}/api/sign_up", app.address)).header("x-real-ip", "198.51.100.1");
+    assert!(signed_up.form(&sign_up).send().await.unwrap().status().is_success());
+
+    // An attacker elsewhere spends the account's attempts from their address…
+    let mut attacker = Vec::new();
+    for _ in 0..3 {
+        attacker.push(from("203.0.113.66", "a wrong guess").await.as_u16());
+    }
+    assert_eq!(attacker, [400, 400, 400]);
+    assert_eq!(from("203.0.113.66", "another guess").await, 429, "that client is out of attempts");
+    // …and the owner, from theirs, still gets in with the right password.
+    assert_eq!(from("198.51.100.1", crate::auth::PASSWORD).await, 200, "the owner is not locked out");
+}

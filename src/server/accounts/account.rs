@@ -21,10 +21,27 @@ struct ParsedSignUp {
     password_hash: String,
 }
 
-async fn parse_sign_up(state: &AppState, form: &SignUp<'_>) -> Result<ParsedSignUp, AppError> {
+/// Checks the form, then — only for an email and username that are free — hashes the password:
+/// a taken one costs a lookup, not one of the few hashing slots that log-ins wait for. (The
+/// unique constraints stay the authority: a race between two sign-ups still ends in one.)
+/// `holder` is the user the account is for when they exist already (a guest keeping their name).
+async fn parse_sign_up(
+    state: &AppState,
+    form: &SignUp<'_>,
+    holder: Option<&SessionUser>,
+) -> Result<ParsedSignUp, AppError> {
     let email = field("email", Email::parse(form.email))?;
     let username = field("username", Username::parse(form.username))?;
     let password = field("password", NewPassword::parse(form.password))?;
+    let mut conn = state.pool.acquire().await?;
+    if users::local_account_by_email(&mut conn, &email).await?.is_some() {
+        return Err(email_taken());
+    }
+    let theirs = holder.is_some_and(|user| user.viewer.username.eq_ignore_ascii_case(username.as_str()));
+    if !theirs && users::username_taken(&mut conn, &username).await? {
+        return Err(username_taken());
+    }
+    drop(conn);
     let password_hash = state.passwords.hash(password.expose()).await.map_err(internal)?;
     Ok(ParsedSignUp { email, username, password_hash })
 }
@@ -32,7 +49,7 @@ async fn parse_sign_up(state: &AppState, form: &SignUp<'_>) -> Result<ParsedSign
 /// Creates a local account with a fresh portfolio; returns its id.
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(state: &AppState, form: SignUp<'_>) -> Result<Uuid, AppError> {
-    let parsed = parse_sign_up(state, &form).await?;
+    let parsed = parse_sign_up(state, &form, None).await?;
     create(state, AuthProvider::Local, Some(&parsed.email), &parsed.username, Some(&parsed.password_hash)).await
 }
 
@@ -85,7 +102,7 @@ pub async fn upgrade_guest(state: &AppState, user: &SessionUser, form: SignUp<'_
     if !user.is_guest() {
         return Err(AppError::Conflict("this account already has a sign-in".into()));
     }
-    let parsed = parse_sign_up(state, &form).await?;
+    let parsed = parse_sign_up(state, &form, Some(user)).await?;
     let upgraded = users::upgrade_guest(&state.pool, user.id, &parsed.email, &parsed.username, &parsed.password_hash)
         .await
         .map_err(taken)?;
@@ -101,13 +118,9 @@ pub async fn upgrade_guest(state: &AppState, user: &SessionUser, form: SignUp<'_
 pub async fn change_password(state: &AppState, user: &SessionUser, current: &str, new: &str) -> Result<(), AppError> {
     let new = field("new_password", NewPassword::parse(new))?;
     if user.has_password {
-        let email = user.email.as_deref().map(Email::parse).transpose().map_err(internal)?;
-        let stored = match email {
-            Some(email) => users::credentials_by_email(&state.pool, &email).await?,
-            None => None,
-        };
-        let matches = match stored {
-            Some((_, hash)) => state.passwords.verify(current, &hash).await.map_err(internal)?,
+        // The signed-in user's own hash, by id: never another account's that shares the email.
+        let matches = match users::password_hash(&state.pool, user.id).await? {
+            Some(hash) => state.passwords.verify(current, &hash).await.map_err(internal)?,
             None => false,
         };
         if !matches {
@@ -157,12 +170,18 @@ fn field<T, E: Display>(name: &str, parsed: Result<T, E>) -> Result<T, AppError>
 /// Unique violations become a message on the field that collided.
 fn taken(error: sqlx::Error) -> AppError {
     match error.as_database_error().and_then(|e| e.constraint()) {
-        Some("users_local_email_key") => {
-            AppError::field("email", "an account with this email already exists; log in instead")
-        }
-        Some("users_username_key") => AppError::field("username", "this username is taken; try another"),
+        Some("users_local_email_key") => email_taken(),
+        Some("users_username_key") => username_taken(),
         _ => error.into(),
     }
+}
+
+fn email_taken() -> AppError {
+    AppError::field("email", "an account with this email already exists; log in instead")
+}
+
+fn username_taken() -> AppError {
+    AppError::field("username", "this username is taken; try another")
 }
 
 fn internal(error: impl Display) -> AppError {

@@ -19,13 +19,13 @@ pub async fn logout(mut auth: AuthSession) -> Response {
     }
 }
 
-/// Renews the session of a signed-in user: a new id and a fresh expiry. 401 when signed out.
+/// Renews the session of a signed-in user: a new id and a fresh idle expiry — but not a new
+/// login: the absolute lifetime still counts from the last real sign-in. 401 when signed out.
 pub async fn refresh(State(state): State<AppState>, mut auth: AuthSession) -> Response {
-    let user = match session::require_user(&mut auth, &state.config).await {
-        Ok(user) => user,
-        Err(error) => return error.into_response(),
-    };
-    match session::log_in(&mut auth, &user).await {
+    if let Err(error) = session::require_user(&mut auth, &state.config).await {
+        return error.into_response();
+    }
+    match session::renew(&mut auth).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => error.into_response(),
     }

@@ -61,6 +61,12 @@ pub async fn log_in(session: &mut AuthSession, user: &SessionUser) -> Result<(),
     Ok(())
 }
 
+/// A new id for the signed-in session, keeping everything else — the clock of the absolute
+/// lifetime too, so a stolen cookie renewed now and then still ends on time.
+pub async fn renew(session: &mut AuthSession) -> Result<(), AppError> {
+    session.session.cycle_id().await.map_err(internal)
+}
+
 /// Authenticates and, on success, signs in. `Ok(None)` means the credentials were wrong.
 pub async fn authenticate_and_log_in(
     session: &mut AuthSession,

@@ -31,6 +31,13 @@ pub enum OAuthError {
 }
 
 impl OAuthError {
+    /// The provider's `error` parameter, kept to what RFC 6749 allows in an error code
+    /// (printable ASCII but `"` and `\\`; anything else becomes `?`) and to 64 characters.
+    pub fn denied(code: &str) -> OAuthError {
+        let allowed = |c: char| matches!(c, ' '..='~') && c != '"' && c != '\\';
+        OAuthError::Denied(code.chars().take(64).map(|c| if allowed(c) { c } else { '?' }).collect())
+    }
+
     /// 400 for a request that cannot be honoured as sent, 502 when the provider let us down,
     /// 409 for a provider account that belongs elsewhere, 500 for our own failures.
     pub fn status(&self) -> u16 {

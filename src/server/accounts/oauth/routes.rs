@@ -112,7 +112,7 @@ async fn finish(
     // Removed first, so this state can never be presented again, whatever happens below.
     let pending: Option<PendingSignIn> = auth.session.remove(PENDING).await.map_err(session_error)?;
     if let Some(error) = query.error {
-        return Err(OAuthError::Denied(error.chars().take(64).collect()));
+        return Err(OAuthError::denied(&error));
     }
     let returned_state = query.state.filter(|s| !s.is_empty()).ok_or(OAuthError::StateMissing)?;
     let pending = pending.ok_or(OAuthError::NotStarted)?;
@@ -164,10 +164,13 @@ fn session_error(error: impl std::fmt::Display) -> OAuthError {
 
 fn failure_page(provider: AuthProvider, error: &OAuthError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    // Debug-formatted: provider text (an error code, a token endpoint's answer) is quoted and
+    // escaped, so a newline in it cannot start a forged line of the text log.
+    let reason = error.to_string();
     if status.is_server_error() {
-        tracing::error!(provider = provider.as_str(), %error, "provider sign-in failed");
+        tracing::error!(provider = provider.as_str(), error = ?reason, "provider sign-in failed");
     } else {
-        tracing::warn!(provider = provider.as_str(), %error, "provider sign-in refused");
+        tracing::warn!(provider = provider.as_str(), error = ?reason, "provider sign-in refused");
     }
     let (title, message) = error.explain(provider);
     (status, Html(crate::server::platform::http::plain_page(title, &message, ("/login", "Back to log in"))))

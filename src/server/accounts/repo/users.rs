@@ -126,6 +126,15 @@ pub async fn password_hash_by_email(conn: &mut PgConnection, email: &Email) -> R
         .map(Option::flatten)
 }
 
+/// The stored password hash of an active user, by id (`None`: they have no password).
+pub async fn password_hash(pool: &PgPool, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND is_active")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map(Option::flatten)
+}
+
 pub async fn set_password_hash(pool: &PgPool, id: Uuid, hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1").bind(id).bind(hash).execute(pool).await?;
     Ok(())

@@ -1,7 +1,8 @@
 //! `GET /metrics` (Prometheus text format) and the middleware that times every request.
 //!
 //! Who may scrape: with neither `METRICS_TOKEN` nor `METRICS_ALLOW` set, only clients on this
-//! host that connect directly (loopback, no proxy headers); `METRICS_ALLOW` lists the addresses
+//! host that connect directly (loopback, no proxy headers — the usual ones, and the one named by
+//! `TRUSTED_PROXY_HEADER`, which our own proxy sets); `METRICS_ALLOW` lists the addresses
 //! and ranges instead; `METRICS_TOKEN` additionally requires `Authorization: Bearer <token>`
 //! (alone, from any address). The address is the TCP peer's: proxy headers are never trusted.
 
@@ -10,7 +11,7 @@ use crate::server::platform::config::MetricsAccess;
 use crate::server::platform::config::MetricsClients;
 use crate::server::platform::state::AppState;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, SocketAddr};
@@ -23,7 +24,8 @@ const KNOWN_METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE
 
 pub async fn scrape(State(state): State<AppState>, request: Request) -> Response {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-    match admit(&state.config.metrics, peer, request.headers()) {
+    let proxy_header = state.config.trusted_proxy_header.as_ref();
+    match admit(&state.config.metrics, peer, request.headers(), proxy_header) {
         Ok(()) => {
             let text = state.metrics.render(&state.pool, state.live.hub.streams_open());
             let headers = [
@@ -71,8 +73,14 @@ impl IntoResponse for Refusal {
     }
 }
 
-fn admit(access: &MetricsAccess, peer: Option<IpAddr>, headers: &HeaderMap) -> Result<(), Refusal> {
-    let forwarded = PROXY_HEADERS.iter().any(|name| headers.contains_key(*name));
+fn admit(
+    access: &MetricsAccess,
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    proxy_header: Option<&HeaderName>,
+) -> Result<(), Refusal> {
+    let forwarded = PROXY_HEADERS.iter().any(|name| headers.contains_key(*name))
+        || proxy_header.is_some_and(|name| headers.contains_key(name));
     let admitted = match (&access.clients, peer) {
         (MetricsClients::Anyone, _) => true,
         (clients, Some(peer)) => clients.admits(peer, forwarded),
@@ -138,29 +146,38 @@ mod tests {
     #[test]
     fn by_default_only_direct_local_clients_may_scrape() {
         let access = MetricsAccess { clients: MetricsClients::LoopbackOnly, token: None };
-        assert_eq!(admit(&access, ip("127.0.0.1"), &headers(&[])), Ok(()));
-        assert_eq!(admit(&access, ip("203.0.113.9"), &headers(&[])), Err(Refusal::NotLocal));
+        assert_eq!(admit(&access, ip("127.0.0.1"), &headers(&[]), None), Ok(()));
+        assert_eq!(admit(&access, ip("203.0.113.9"), &headers(&[]), None), Err(Refusal::NotLocal));
         let proxied = headers(&[("x-forwarded-for", "203.0.113.9")]);
-        assert_eq!(admit(&access, ip("127.0.0.1"), &proxied), Err(Refusal::NotLocal));
-        assert_eq!(admit(&access, None, &headers(&[])), Err(Refusal::NotLocal));
+        assert_eq!(admit(&access, ip("127.0.0.1"), &proxied, None), Err(Refusal::NotLocal));
+        assert_eq!(admit(&access, None, &headers(&[]), None), Err(Refusal::NotLocal));
+    }
+
+    #[test]
+    fn our_proxys_own_header_means_the_client_is_elsewhere() {
+        let access = MetricsAccess { clients: MetricsClients::LoopbackOnly, token: None };
+        let ours = HeaderName::from_static("x-client-address");
+        let proxied = headers(&[("x-client-address", "203.0.113.9")]);
+        assert_eq!(admit(&access, ip("127.0.0.1"), &proxied, Some(&ours)), Err(Refusal::NotLocal));
+        assert_eq!(admit(&access, ip("127.0.0.1"), &headers(&[]), Some(&ours)), Ok(()));
     }
 
     #[test]
     fn a_token_is_checked_after_the_address() {
         let anywhere = MetricsAccess { clients: MetricsClients::Anyone, token: token() };
         let good = headers(&[("authorization", "bearer 0123456789abcdef")]);
-        assert_eq!(admit(&anywhere, ip("203.0.113.9"), &good), Ok(()));
-        assert_eq!(admit(&anywhere, None, &good), Ok(()));
+        assert_eq!(admit(&anywhere, ip("203.0.113.9"), &good, None), Ok(()));
+        assert_eq!(admit(&anywhere, None, &good, None), Ok(()));
         let wrong = headers(&[("authorization", "Bearer 0123456789abcdeX")]);
-        assert_eq!(admit(&anywhere, ip("203.0.113.9"), &wrong), Err(Refusal::NoToken));
+        assert_eq!(admit(&anywhere, ip("203.0.113.9"), &wrong, None), Err(Refusal::NoToken));
         let basic = headers(&[("authorization", "Basic 0123456789abcdef")]);
-        assert_eq!(admit(&anywhere, ip("203.0.113.9"), &basic), Err(Refusal::NoToken));
+        assert_eq!(admit(&anywhere, ip("203.0.113.9"), &basic, None), Err(Refusal::NoToken));
 
         let listed =
             MetricsAccess { clients: MetricsClients::Listed(vec!["10.0.0.0/8".parse().unwrap()]), token: token() };
-        assert_eq!(admit(&listed, ip("203.0.113.9"), &good), Err(Refusal::NotListed));
-        assert_eq!(admit(&listed, ip("10.0.0.5"), &headers(&[])), Err(Refusal::NoToken));
-        assert_eq!(admit(&listed, ip("10.0.0.5"), &good), Ok(()));
+        assert_eq!(admit(&listed, ip("203.0.113.9"), &good, None), Err(Refusal::NotListed));
+        assert_eq!(admit(&listed, ip("10.0.0.5"), &headers(&[]), None), Err(Refusal::NoToken));
+        assert_eq!(admit(&listed, ip("10.0.0.5"), &good, None), Ok(()));
     }
 
     #[test]

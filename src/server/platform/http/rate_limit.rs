@@ -1,6 +1,10 @@
 //! Rate limits (governor's GCRA): a generous one on every request per client, a strict one on
-//! sign-up, log-in and guest creation per client, and one per account inside log-in. Excess
-//! requests get 429 with `Retry-After`.
+//! sign-up, log-in, guest creation and password checks per client, and one per account and
+//! client inside log-in. Excess requests get 429 with `Retry-After`.
+//!
+//! The account limit counts per client too: one client's wrong guesses lock that client out of
+//! the account, never the owner signing in from their own device. A client spreading guesses
+//! over accounts meets its own limit first.
 //!
 //! The client is the TCP peer's address; only when `TRUSTED_PROXY_HEADER` names the header our
 //! own reverse proxy sets is that header believed instead (see [`client_ip`]). IPv6 clients
@@ -23,8 +27,16 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Paths that create sessions or accounts.
-const LIMITED_PATHS: [&str; 5] = ["/api/log_in", "/api/sign_up", "/api/start_guest", "/auth/google", "/auth/github"];
+/// Paths that create sessions or accounts, or check a password.
+const LIMITED_PATHS: [&str; 7] = [
+    "/api/log_in",
+    "/api/sign_up",
+    "/api/start_guest",
+    "/api/upgrade_guest",
+    "/api/change_password",
+    "/auth/google",
+    "/auth/github",
+];
 
 /// Paths the limit on every request leaves alone: the compiled assets a page loads, and the
 /// health probes of a load balancer (a 429 there could take the instance out of service).
@@ -36,7 +48,22 @@ fn exempt_from_global_limit(path: &str) -> bool {
 pub struct RateLimits {
     every_request: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     per_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    per_account: Arc<DefaultKeyedRateLimiter<String>>,
+    per_account: Arc<DefaultKeyedRateLimiter<(IpAddr, String)>>,
+}
+
+/// The bucket of the request's client, as [`limit_auth_requests`] worked it out (in the
+/// request's extensions, for server functions to read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientBucket(IpAddr);
+
+impl ClientBucket {
+    /// The running server function's client; unknown (no peer address) counts as one client.
+    pub async fn of_request() -> ClientBucket {
+        let parts = leptos_axum::extract::<axum::http::request::Parts>().await.ok();
+        parts
+            .and_then(|parts| parts.extensions.get::<ClientBucket>().copied())
+            .unwrap_or(ClientBucket(IpAddr::from([0, 0, 0, 0])))
+    }
 }
 
 impl RateLimits {
@@ -64,9 +91,9 @@ impl RateLimits {
         self.per_account.shrink_to_fit();
     }
 
-    /// Counts one log-in attempt against an account (by normalized email).
-    pub fn check_account(&self, account: &str) -> Result<(), AppError> {
-        self.per_account.check_key(&account.to_owned()).map_err(|not_until| AppError::RateLimited {
+    /// Counts one log-in attempt by `client` against an account (by normalized email).
+    pub fn check_account(&self, client: ClientBucket, account: &str) -> Result<(), AppError> {
+        self.per_account.check_key(&(client.0, account.to_owned())).map_err(|not_until| AppError::RateLimited {
             retry_after_secs: not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1),
         })
     }
@@ -95,8 +122,9 @@ pub async fn limit_every_client(State(state): State<AppState>, request: Request,
     next.run(request).await
 }
 
-/// Middleware: counts requests to the limited paths per client.
-pub async fn limit_auth_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Middleware: counts requests to the limited paths per client, and tells them who the client is
+/// ([`ClientBucket`]).
+pub async fn limit_auth_requests(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let limited = LIMITED_PATHS.iter().any(|path| request.uri().path().starts_with(path));
     if limited {
         if let Some(ip) = client_ip(&request, state.config.trusted_proxy_header.as_ref()) {
@@ -104,6 +132,7 @@ pub async fn limit_auth_requests(State(state): State<AppState>, request: Request
                 let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1);
                 return too_many(request.uri().path(), wait, "attempts");
             }
+            request.extensions_mut().insert(ClientBucket(bucket(ip)));
         }
     }
     next.run(request).await
