@@ -120,6 +120,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     signed_in(|Caller { state, session: mut auth, user }| async move {
         account::change_password(&state, &user, &current_password, &new_password).await?;
         session::authenticate_and_log_in(&mut auth, Credentials::Proven(user.id)).await?;
+        session::announce_sign_in_change(&state.pool, user.id).await;
         Ok(())
     })
     .await
@@ -138,11 +139,12 @@ pub async fn update_profile(username: String, avatar_url: String) -> Result<(), 
 /// Deletes the signed-in account and everything it owns; `confirmation` must be the username.
 #[server(prefix = "/api", endpoint = "delete_account")]
 pub async fn delete_account(confirmation: String) -> Result<(), AppError> {
-    use crate::server::accounts::account;
+    use crate::server::accounts::{account, session};
     use crate::server::platform::http::endpoint::{signed_in, Caller};
     signed_in(|Caller { state, session: mut auth, user }| async move {
         account::delete_account(&state, &user, &confirmation).await?;
         let _ = auth.logout().await;
+        session::announce_sign_in_change(&state.pool, user.id).await;
         leptos_axum::redirect("/");
         Ok(())
     })

@@ -269,3 +269,36 @@ async fn one_user_cannot_hold_unlimited_streams() {
     let refused = ada.get(format!("{}/events", app.address)).send().await.unwrap();
     assert_eq!(refused.status(), 409);
 }
+
+#[tokio::test]
+async fn a_stream_ends_when_its_session_does_on_whichever_instance_that_happens() {
+    let app = TestApp::spawn().await;
+    let other = app.another_instance().await;
+    let laptop = learner(&app, "ada").await;
+    let (phone, tablet) = (browser(), browser());
+    for client in [&phone, &tablet] {
+        let form = [("email", "ada@example.com"), ("password", crate::auth::PASSWORD)];
+        assert!(app.call_as(client, "log_in", &form).await.status().is_success());
+    }
+    // Every page is open on the other instance.
+    let (mut on_phone, _) = ready_stream(&other, &phone).await;
+    let (mut on_tablet, _) = ready_stream(&other, &tablet).await;
+    let (mut on_laptop, _) = ready_stream(&other, &laptop).await;
+
+    let logout = phone.post(format!("{}/auth/logout", app.address)).send().await.unwrap();
+    assert!(logout.status().is_redirection());
+    assert!(on_phone.ends_within(SOON).await, "the phone's stream ends with its session");
+    assert!(!on_tablet.ends_within(QUIET).await, "the tablet's session goes on, and its stream");
+
+    let change = [("current_password", crate::auth::PASSWORD), ("new_password", "a brand new passphrase")];
+    assert_eq!(app.call_as(&laptop, "change_password", &change).await.status(), 200);
+    assert!(on_tablet.ends_within(SOON).await, "a new password ends the other sessions' streams");
+    // The laptop's session goes on under a new id; its page reconnects with it.
+    assert!(on_laptop.ends_within(SOON).await, "the old id's stream ends too");
+    let (mut reconnected, _) = ready_stream(&other, &laptop).await;
+    assert!(!reconnected.ends_within(QUIET).await, "and the new id's stream stays");
+
+    let deleted = app.call_as(&laptop, "delete_account", &[("confirmation", "ada")]).await;
+    assert!(deleted.status().is_success() || deleted.status().is_redirection(), "{}", deleted.status());
+    assert!(reconnected.ends_within(SOON).await, "a deleted account's streams end");
+}

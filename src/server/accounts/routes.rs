@@ -10,8 +10,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 /// Ends the session on the server and sends the browser home.
 pub async fn logout(mut auth: AuthSession) -> Response {
+    let signed_in = auth.user.as_ref().map(|user| user.id);
     match auth.logout().await {
-        Ok(_) => Redirect::to("/").into_response(),
+        Ok(_) => {
+            if let Some(user_id) = signed_in {
+                session::announce_sign_in_change(auth.backend.pool(), user_id).await;
+            }
+            Redirect::to("/").into_response()
+        }
         Err(error) => {
             tracing::error!(%error, "logout failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

@@ -105,6 +105,51 @@ pub async fn signed_in() -> Result<(AppState, AuthSession, SessionUser), AppErro
     Ok((state, auth, user))
 }
 
+/// Tells the user's open event streams, on every instance, to check their sessions (after a
+/// logout, a password change, an account deletion). A failure is logged: the change itself
+/// stands, and the streams' age ends them within minutes.
+pub async fn announce_sign_in_change(pool: &PgPool, user_id: uuid::Uuid) {
+    if let Err(error) = crate::server::live::publish_sign_in_change(pool, user_id).await {
+        tracing::warn!(%error, "could not tell the open streams about a sign-in change");
+    }
+}
+
+/// What a long-lived response (an event stream) keeps to tell later whether the sign-in that
+/// opened it still holds: the session's id and the account's auth hash at that moment.
+#[derive(Clone)]
+pub struct SignInProof {
+    backend: Backend,
+    session_id: Option<String>,
+    user_id: uuid::Uuid,
+    auth_hash: Vec<u8>,
+}
+
+impl SignInProof {
+    pub fn of(auth: &AuthSession, user: &SessionUser) -> SignInProof {
+        use axum_login::AuthUser;
+        SignInProof {
+            backend: auth.backend.clone(),
+            session_id: auth.session.id().map(|id| id.to_string()),
+            user_id: user.id,
+            auth_hash: user.session_auth_hash().to_vec(),
+        }
+    }
+
+    /// True while the session exists (no logout, not expired) and the account exists with the
+    /// same password (a change or a reset ends every other session).
+    pub async fn holds(&self) -> Result<bool, AppError> {
+        use axum_login::{AuthUser, AuthnBackend};
+        if let Some(id) = &self.session_id {
+            let stored = crate::server::accounts::repo::sessions::load(self.backend.pool(), id).await?;
+            if stored.is_none() {
+                return Ok(false);
+            }
+        }
+        let user = self.backend.get_user(&self.user_id).await.map_err(internal)?;
+        Ok(user.is_some_and(|user| user.session_auth_hash() == self.auth_hash.as_slice()))
+    }
+}
+
 fn internal(error: impl std::fmt::Display) -> AppError {
     tracing::error!(%error, "session error");
     AppError::Internal

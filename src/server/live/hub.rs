@@ -18,6 +18,9 @@ pub enum Delivery {
     Event(Arc<StoredEvent>),
     /// Events may have been missed (the listener reconnected): re-read from the database.
     Resync,
+    /// The user signed out somewhere, changed the password or deleted the account: each stream
+    /// checks that its own session still holds.
+    SignInChanged,
 }
 
 #[derive(Default)]
@@ -44,6 +47,14 @@ impl Hub {
         if let Some(sender) = users.get(&event.user_id) {
             // Err only when every receiver just went away.
             let _ = sender.send(Delivery::Event(Arc::new(event)));
+        }
+    }
+
+    /// Tells the user's streams on this instance that their sign-in changed.
+    pub fn sign_in_changed(&self, user_id: Uuid) {
+        let users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(sender) = users.get(&user_id) {
+            let _ = sender.send(Delivery::SignInChanged);
         }
     }
 

@@ -1,5 +1,5 @@
-//! Each instance's ear on the database: LISTEN on `user_events` and hand every notification to
-//! the hub. After any (re)connection the hub's streams re-read from the table, so an event that
+//! Each instance's ear on the database: LISTEN on `user_events` (and on `user_sign_ins`, whose
+//! messages tell a user's streams to check their sessions) and hand every notification to the hub. After any (re)connection the hub's streams re-read from the table, so an event that
 //! committed while the connection was down still arrives.
 
 use crate::server::live::events::{self, StoredEvent};
@@ -12,6 +12,8 @@ use std::time::Duration;
 use uuid::Uuid;
 
 pub const CHANNEL: &str = "user_events";
+/// Sign-in changes (a user id per message), outside the stored events: nothing to replay.
+pub const SIGN_IN_CHANNEL: &str = "user_sign_ins";
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// The NOTIFY payload written by the `notify_user_event` trigger.
@@ -49,7 +51,7 @@ async fn listen(pool: &PgPool, live: &Live) {
             return;
         }
     };
-    if let Err(error) = listener.listen(CHANNEL).await {
+    if let Err(error) = listener.listen_all([CHANNEL, SIGN_IN_CHANNEL]).await {
         tracing::warn!(%error, "cannot LISTEN for events; retrying");
         return;
     }
@@ -57,6 +59,12 @@ async fn listen(pool: &PgPool, live: &Live) {
     live.hub.resync_all();
     loop {
         match listener.try_recv().await {
+            Ok(Some(notification)) if notification.channel() == SIGN_IN_CHANNEL => {
+                match notification.payload().parse::<Uuid>() {
+                    Ok(user_id) => live.hub.sign_in_changed(user_id),
+                    Err(_) => tracing::warn!("ignoring a malformed sign-in notification"),
+                }
+            }
             Ok(Some(notification)) => deliver(pool, live, notification.payload()).await,
             Ok(None) => {
                 tracing::warn!("event listener lost its connection; reconnecting");

@@ -84,6 +84,17 @@ pub async fn publish_watchlist_change(conn: &mut PgConnection, user_id: Uuid) ->
     Ok(())
 }
 
+/// Tells the user's open pages, on every instance, that a session of theirs ended or their
+/// password changed: each stream checks its own session and ends if it no longer holds.
+pub async fn publish_sign_in_change<'c>(conn: impl sqlx::PgExecutor<'c>, user_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(listener::SIGN_IN_CHANNEL)
+        .bind(user_id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
     // Our wire types are plain structs of strings and numbers; serializing them cannot fail.
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)

@@ -40,7 +40,7 @@ pub async fn stream(
         Some(Ok(after)) if after >= 0 => Some(after),
         Some(_) => return AppError::Invalid("Last-Event-ID must be a whole number".into()).into_response(),
     };
-    match stream::open(&state, user.id, after).await {
+    match stream::open(&state, session::SignInProof::of(&auth, &user), user.id, after).await {
         Ok(events) => {
             let mut response = Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE_EVERY)).into_response();
             let headers = response.headers_mut();

@@ -1,7 +1,8 @@
 //! One open page's live stream: the user's stored events (catching up from a `Last-Event-ID`),
 //! then live ones from the hub, and the prices of what the user holds or watches. It ends when
-//! the server shuts down or after about [`MAX_AGE`], when the browser reconnects and its session
-//! is checked again.
+//! the server shuts down, when its session ends (a logout, a password change or an account
+//! deletion on any instance: [`Delivery::SignInChanged`]), or after about [`MAX_AGE`], when the
+//! browser reconnects and its session is checked again.
 //!
 //! Ordering: a stream sends stored events strictly in id order and never skips one. While it is
 //! `behind` (a catch-up page was full, the listener reconnected, or reading failed) it ignores
@@ -13,6 +14,7 @@ use crate::server::live::hub::Subscription;
 
 use super::events;
 use crate::domain::Symbol;
+use crate::server::accounts::session::SignInProof;
 use crate::server::live::events::StoredEvent;
 use crate::server::live::hub::MAX_STREAMS_PER_USER;
 use crate::server::live::Live;
@@ -47,6 +49,7 @@ const LISTENER_WAIT: Duration = Duration::from_secs(5);
 
 struct LiveStream {
     user_id: Uuid,
+    sign_in: SignInProof,
     pool: PgPool,
     market: Market,
     live: Arc<Live>,
@@ -65,6 +68,7 @@ struct LiveStream {
 /// Opens a stream for `user_id`; `after` is the last stored event id the page has seen.
 pub async fn open(
     state: &AppState,
+    sign_in: SignInProof,
     user_id: Uuid,
     after: Option<i64>,
 ) -> Result<impl Stream<Item = Result<Event, Infallible>>, AppError> {
@@ -77,6 +81,7 @@ pub async fn open(
     }
     let mut stream = LiveStream {
         user_id,
+        sign_in,
         pool: state.pool.clone(),
         market: state.market.clone(),
         live: state.live.clone(),
@@ -117,19 +122,42 @@ impl LiveStream {
             tokio::select! {
                 () = self.live.shutdown_started() => return None,
                 () = tokio::time::sleep_until(self.ends_at) => return None,
-                delivery = self.subscription.recv() => self.receive(delivery).await,
+                delivery = self.subscription.recv() => {
+                    if self.receive(delivery).await == Still::SignedOut {
+                        return None;
+                    }
+                }
                 () = next_tick(&mut self.prices) => self.push_prices().await,
                 () = sleep_until_some(self.retry_at) => {}
             }
         }
     }
 
-    async fn receive(&mut self, delivery: Delivery) {
+    async fn receive(&mut self, delivery: Delivery) -> Still {
         match delivery {
             // While behind, the table has this event too, after the ones still to read.
             Delivery::Event(_) if self.behind => {}
             Delivery::Event(event) => self.accept(&event).await,
-            Delivery::Resync => self.behind = true,
+            // A reconnected listener may have missed a sign-in change too.
+            Delivery::Resync => {
+                self.behind = true;
+                return self.check_sign_in().await;
+            }
+            Delivery::SignInChanged => return self.check_sign_in().await,
+        }
+        Still::SignedIn
+    }
+
+    /// Whether the session that opened this stream still holds; a check that cannot be made
+    /// (the database is away) keeps the stream, and the stream's age ends it in time anyway.
+    async fn check_sign_in(&self) -> Still {
+        match self.sign_in.holds().await {
+            Ok(true) => Still::SignedIn,
+            Ok(false) => Still::SignedOut,
+            Err(error) => {
+                tracing::warn!(?error, "cannot check an event stream's sign-in; keeping it until its age ends it");
+                Still::SignedIn
+            }
         }
     }
 
@@ -196,6 +224,13 @@ impl LiveStream {
             self.pending.push_back(json_event(PRICES_EVENT, &PricesEvent { quotes }));
         }
     }
+}
+
+/// Whether a stream's session still holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Still {
+    SignedIn,
+    SignedOut,
 }
 
 async fn sleep_until_some(at: Option<Instant>) {
