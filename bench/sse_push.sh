@@ -36,6 +36,8 @@ fresh_database "$db"
 export DATABASE_URL; DATABASE_URL="$(database_url "$db")"
 export LEPTOS_SITE_ROOT; LEPTOS_SITE_ROOT="$(site_root)"
 export MARKET_HOURS=always AUTH_RATE_LIMIT_BURST=10000 GLOBAL_RATE_LIMIT_BURST=1000000 RUST_LOG=warn
+# Every stream comes from this host: lift the per-address and per-instance stream limits.
+export LIVE_STREAMS_PER_CLIENT=1000000 LIVE_STREAMS_MAX=10000000
 "$(server_binary)" migrate >/dev/null
 
 step "starting the server on 127.0.0.1:$port (log: $log)"

@@ -263,11 +263,31 @@ async fn one_user_cannot_hold_unlimited_streams() {
     let app = TestApp::spawn().await;
     let ada = learner(&app, "ada").await;
     let mut open = Vec::new();
-    for _ in 0..papertrade::server::live::hub::MAX_STREAMS_PER_USER {
+    for _ in 0..papertrade::server::platform::config::STREAMS_PER_USER {
         open.push(EventReader::open(&app, &ada, None).await);
     }
     let refused = ada.get(format!("{}/events", app.address)).send().await.unwrap();
     assert_eq!(refused.status(), 409);
+}
+
+#[tokio::test]
+async fn one_client_address_cannot_hold_unlimited_streams_whatever_its_accounts() {
+    let app = TestApp::spawn_with(&[("LIVE_STREAMS_PER_CLIENT", "3"), ("TRUSTED_PROXY_HEADER", "X-Real-IP")]).await;
+    let open_from = |client: reqwest::Client, address: &'static str| {
+        let request = client.get(format!("{}/events", app.address)).header("x-real-ip", address);
+        async move { request.send().await.unwrap() }
+    };
+    let mut open = Vec::new();
+    for name in ["ada", "bob", "cyd"] {
+        let stream = open_from(learner(&app, name).await, "198.51.100.7").await;
+        assert_eq!(stream.status(), 200, "{name}");
+        open.push(stream);
+    }
+    let refused = open_from(learner(&app, "dee").await, "198.51.100.7").await;
+    assert_eq!(refused.status(), 409, "a fourth account from the same address");
+    assert!(refused.text().await.unwrap().contains("from your network"), "says why");
+    assert_eq!(open_from(learner(&app, "eve").await, "203.0.113.8").await.status(), 200, "another address");
+    drop(open);
 }
 
 #[tokio::test]

@@ -2,15 +2,15 @@
 //! the listener sends into it and every stream of that user receives.
 
 use crate::server::live::events::StoredEvent;
+use crate::server::platform::config::StreamLimits;
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
 /// Events a stream may fall behind by before it re-reads from the database.
 const BUFFER: usize = 32;
-/// Open streams one user may have on one instance (tabs, devices).
-pub const MAX_STREAMS_PER_USER: usize = 32;
 
 /// What a stream receives.
 #[derive(Clone, Debug)]
@@ -23,22 +23,52 @@ pub enum Delivery {
     SignInChanged,
 }
 
-#[derive(Default)]
 pub struct Hub {
+    limits: StreamLimits,
     users: Mutex<HashMap<Uuid, broadcast::Sender<Delivery>>>,
+    /// Open streams per client address, and in all (under one lock: they change together).
+    clients: Mutex<Clients>,
+}
+
+#[derive(Default)]
+struct Clients {
+    streams: HashMap<IpAddr, usize>,
+    total: usize,
+}
+
+/// Why a stream was not opened: the limit it would pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Full {
+    User(usize),
+    Client(usize),
+    Instance(usize),
 }
 
 impl Hub {
-    /// Starts receiving the user's events; dropping the subscription stops. `None` when the user
-    /// has [`MAX_STREAMS_PER_USER`] streams here already.
-    pub fn subscribe(self: &Arc<Self>, user_id: Uuid) -> Option<Subscription> {
+    pub fn new(limits: StreamLimits) -> Hub {
+        Hub { limits, users: Mutex::default(), clients: Mutex::default() }
+    }
+
+    /// Starts receiving the user's events; dropping the subscription stops. Refused when the
+    /// user, the client address or this instance holds its limit of streams already.
+    pub fn subscribe(self: &Arc<Self>, user_id: Uuid, client: IpAddr) -> Result<Subscription, Full> {
+        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        if clients.total >= self.limits.instance {
+            return Err(Full::Instance(self.limits.instance));
+        }
+        let of_client = clients.streams.get(&client).copied().unwrap_or(0);
+        if of_client >= self.limits.per_client {
+            return Err(Full::Client(self.limits.per_client));
+        }
         let mut users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
         let sender = users.entry(user_id).or_insert_with(|| broadcast::channel(BUFFER).0);
-        if sender.receiver_count() >= MAX_STREAMS_PER_USER {
-            return None;
+        if sender.receiver_count() >= self.limits.per_user {
+            return Err(Full::User(self.limits.per_user));
         }
         let receiver = sender.subscribe();
-        Some(Subscription { hub: self.clone(), user_id, receiver })
+        *clients.streams.entry(client).or_default() += 1;
+        clients.total += 1;
+        Ok(Subscription { hub: self.clone(), user_id, client, receiver })
     }
 
     /// Hands `event` to its user's streams on this instance, if any.
@@ -82,6 +112,7 @@ impl Hub {
 pub struct Subscription {
     hub: Arc<Hub>,
     user_id: Uuid,
+    client: IpAddr,
     receiver: broadcast::Receiver<Delivery>,
 }
 
@@ -99,6 +130,15 @@ impl Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
+        let mut clients = self.hub.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        clients.total -= 1;
+        if let Some(count) = clients.streams.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                clients.streams.remove(&self.client);
+            }
+        }
+        // The same order as `subscribe` takes them: clients, then users.
         let mut users = self.hub.users.lock().unwrap_or_else(PoisonError::into_inner);
         // This receiver is still counted until the fields drop after this body.
         if users.get(&self.user_id).is_some_and(|sender| sender.receiver_count() <= 1) {
@@ -111,15 +151,25 @@ impl Drop for Subscription {
 mod tests {
     use super::*;
 
+    const LIMITS: StreamLimits = StreamLimits { per_user: 4, per_client: 6, instance: 8 };
+
+    fn hub() -> Arc<Hub> {
+        Arc::new(Hub::new(LIMITS))
+    }
+
+    fn client(n: u8) -> IpAddr {
+        IpAddr::from([198, 51, 100, n])
+    }
+
     fn event(id: i64, user_id: Uuid) -> StoredEvent {
         StoredEvent { id, user_id, kind: "trade".into(), payload: serde_json::json!({}) }
     }
 
     #[tokio::test]
     async fn every_stream_of_a_user_receives_and_other_users_do_not() {
-        let hub = Arc::new(Hub::default());
+        let hub = hub();
         let (alice, bob) = (Uuid::new_v4(), Uuid::new_v4());
-        let subscribe = |user| hub.subscribe(user).expect("under the limit");
+        let subscribe = |user| hub.subscribe(user, client(1)).expect("under the limit");
         let (mut first, mut second, mut other) = (subscribe(alice), subscribe(alice), subscribe(bob));
         hub.deliver(event(7, alice));
         for stream in [&mut first, &mut second] {
@@ -130,10 +180,10 @@ mod tests {
 
     #[test]
     fn a_user_leaves_the_hub_when_their_last_stream_closes() {
-        let hub = Arc::new(Hub::default());
+        let hub = hub();
         let user = Uuid::new_v4();
-        let first = hub.subscribe(user).unwrap();
-        let second = hub.subscribe(user).unwrap();
+        let first = hub.subscribe(user, client(1)).unwrap();
+        let second = hub.subscribe(user, client(2)).unwrap();
         assert_eq!(hub.streams_open(), 2);
         drop(first);
         assert_eq!((hub.users_connected(), hub.streams_open()), (1, 1));
@@ -143,12 +193,27 @@ mod tests {
 
     #[test]
     fn one_user_cannot_open_more_than_the_limit_of_streams() {
-        let hub = Arc::new(Hub::default());
+        let hub = hub();
         let user = Uuid::new_v4();
-        let open: Vec<Subscription> = (0..MAX_STREAMS_PER_USER).map(|_| hub.subscribe(user).unwrap()).collect();
-        assert!(hub.subscribe(user).is_none());
-        assert!(hub.subscribe(Uuid::new_v4()).is_some(), "other users are not affected");
+        let open: Vec<Subscription> = (0..4).map(|n| hub.subscribe(user, client(n)).unwrap()).collect();
+        assert_eq!(hub.subscribe(user, client(9)).err(), Some(Full::User(4)));
+        assert!(hub.subscribe(Uuid::new_v4(), client(9)).is_ok(), "other users are not affected");
         drop(open);
-        assert!(hub.subscribe(user).is_some());
+        assert!(hub.subscribe(user, client(9)).is_ok());
+    }
+
+    #[test]
+    fn one_client_address_and_the_instance_have_limits_of_their_own() {
+        let hub = hub();
+        // Six users behind one address (a classroom's NAT), one stream each: the address is full.
+        let classroom: Vec<Subscription> = (0..6).map(|_| hub.subscribe(Uuid::new_v4(), client(1)).unwrap()).collect();
+        assert_eq!(hub.subscribe(Uuid::new_v4(), client(1)).err(), Some(Full::Client(6)));
+        // Two more from elsewhere fill the instance.
+        let others: Vec<Subscription> = (2..4).map(|n| hub.subscribe(Uuid::new_v4(), client(n)).unwrap()).collect();
+        assert_eq!(hub.subscribe(Uuid::new_v4(), client(5)).err(), Some(Full::Instance(8)));
+        drop(classroom);
+        assert_eq!(hub.streams_open(), 2);
+        assert!(hub.subscribe(Uuid::new_v4(), client(1)).is_ok(), "closed streams free their places");
+        drop(others);
     }
 }

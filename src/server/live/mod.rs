@@ -30,9 +30,9 @@ pub struct Live {
 }
 
 impl Live {
-    pub fn new() -> Arc<Live> {
+    pub fn new(limits: crate::server::platform::config::StreamLimits) -> Arc<Live> {
         Arc::new(Live {
-            hub: Arc::default(),
+            hub: Arc::new(Hub::new(limits)),
             listening: watch::Sender::new(false),
             shutting_down: watch::Sender::new(false),
         })

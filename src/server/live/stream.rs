@@ -16,7 +16,7 @@ use super::events;
 use crate::domain::Symbol;
 use crate::server::accounts::session::SignInProof;
 use crate::server::live::events::StoredEvent;
-use crate::server::live::hub::MAX_STREAMS_PER_USER;
+use crate::server::live::hub::Full;
 use crate::server::live::Live;
 use crate::server::market::Market;
 use crate::server::platform::state::AppState;
@@ -70,11 +70,16 @@ pub async fn open(
     state: &AppState,
     sign_in: SignInProof,
     user_id: Uuid,
+    client: std::net::IpAddr,
     after: Option<i64>,
 ) -> Result<impl Stream<Item = Result<Event, Infallible>>, AppError> {
     // Subscribe before reading the table, so nothing committed in between is lost.
-    let subscription = state.live.hub.subscribe(user_id).ok_or_else(|| {
-        AppError::Conflict(format!("this account has {MAX_STREAMS_PER_USER} live pages open already; close one"))
+    let subscription = state.live.hub.subscribe(user_id, client).map_err(|full| {
+        AppError::Conflict(match full {
+            Full::User(limit) => format!("this account has {limit} live pages open already; close one"),
+            Full::Client(limit) => format!("{limit} live pages are open from your network already; close one"),
+            Full::Instance(_) => "this server holds all the live pages it can; updates resume in a moment".into(),
+        })
     })?;
     if tokio::time::timeout(LISTENER_WAIT, state.live.listening()).await.is_err() {
         tracing::warn!("opening an event stream while this instance is not listening; it will catch up later");

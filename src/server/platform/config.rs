@@ -47,6 +47,9 @@ pub struct Config {
     pub global_rate_burst: u32,
     /// …then this many a minute.
     pub global_rate_per_minute: u32,
+    /// Live event streams one instance holds open: per user, per client address (a classroom
+    /// behind one NAT is one client), in all.
+    pub live_streams: StreamLimits,
     /// The header our own reverse proxy puts the client's address in (`TRUSTED_PROXY_HEADER`).
     /// Unset, the TCP peer is the client and forwarding headers are ignored.
     pub trusted_proxy_header: Option<HeaderName>,
@@ -69,6 +72,19 @@ pub struct Config {
     /// `LOG_FORMAT`: `text` (default) or `json`.
     pub log_format: LogFormat,
 }
+
+/// Live event streams one instance holds open: per user (tabs, devices), per client address,
+/// and in all. Past any of them a new stream is refused with 409 (the page keeps working and
+/// retries later).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamLimits {
+    pub per_user: usize,
+    pub per_client: usize,
+    pub instance: usize,
+}
+
+/// Streams one user may hold on one instance.
+pub const STREAMS_PER_USER: usize = 32;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("configuration error: {var} {problem}")]

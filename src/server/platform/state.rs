@@ -45,7 +45,7 @@ impl AppState {
             rate_limits: RateLimits::new(&config),
             oauth_http: crate::server::accounts::oauth::http_client(),
             market: Market::from_config(&config),
-            live: Live::new(),
+            live: Live::new(config.live_streams),
             metrics: Metrics::new(),
             config: Arc::new(config),
         }

@@ -5,7 +5,7 @@
 use super::values::{
     database_url, market_hours, minutes, parsed, proxy_header, public_url, seconds, starting_cash, whole,
 };
-use super::{finnhub, oauth, observability, Config, ConfigError, DatabaseOptions};
+use super::{finnhub, oauth, observability, Config, ConfigError, DatabaseOptions, StreamLimits};
 use crate::domain::coach::CoachSettings;
 use crate::domain::market_hours::MarketHours;
 use crate::domain::Money;
@@ -65,6 +65,12 @@ pub(super) struct Settings {
     #[arg(long, env = "GLOBAL_RATE_LIMIT_PER_MINUTE", default_value = "600",
           value_parser = whole::<u32>(1..=1_000_000, "a whole number"))]
     global_rate_per_minute: u32,
+    #[arg(long, env = "LIVE_STREAMS_PER_CLIENT", default_value = "256",
+          value_parser = whole::<usize>(1..=1_000_000, "a whole number"))]
+    live_streams_per_client: usize,
+    #[arg(long, env = "LIVE_STREAMS_MAX", default_value = "20000",
+          value_parser = whole::<usize>(1..=10_000_000, "a whole number"))]
+    live_streams_max: usize,
     #[arg(long, env = "TRUSTED_PROXY_HEADER", value_parser = proxy_header)]
     trusted_proxy_header: Option<HeaderName>,
     #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value = "15", value_parser = seconds(1..=3600))]
@@ -107,6 +113,11 @@ impl Settings {
             auth_rate_refill: self.auth_rate_refill,
             global_rate_burst: self.global_rate_burst,
             global_rate_per_minute: self.global_rate_per_minute,
+            live_streams: StreamLimits {
+                per_user: super::STREAMS_PER_USER,
+                per_client: self.live_streams_per_client,
+                instance: self.live_streams_max,
+            },
             trusted_proxy_header: self.trusted_proxy_header,
             request_timeout: self.request_timeout,
             leptos_watch: self.leptos_watch.is_some(),

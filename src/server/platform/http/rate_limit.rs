@@ -142,8 +142,17 @@ pub async fn limit_auth_requests(State(state): State<AppState>, mut request: Req
 /// and holds one. In `X-Forwarded-For` only the right-most address counts: our proxy appends
 /// the address it saw, and everything to its left came from the client and may be made up.
 pub fn client_ip(request: &Request, trusted_header: Option<&HeaderName>) -> Option<IpAddr> {
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-    trusted_header.and_then(|name| forwarded_ip(request.headers(), name)).or(peer)
+    client_address(request.extensions(), request.headers(), trusted_header)
+}
+
+/// [`client_ip`] from a request's parts.
+pub fn client_address(
+    extensions: &axum::http::Extensions,
+    headers: &HeaderMap,
+    trusted_header: Option<&HeaderName>,
+) -> Option<IpAddr> {
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    trusted_header.and_then(|name| forwarded_ip(headers, name)).or(peer)
 }
 
 fn forwarded_ip(headers: &HeaderMap, name: &HeaderName) -> Option<IpAddr> {
@@ -154,7 +163,7 @@ fn forwarded_ip(headers: &HeaderMap, name: &HeaderName) -> Option<IpAddr> {
 }
 
 /// The bucket an address counts against: an IPv4 address alone, an IPv6 address with its /64.
-fn bucket(ip: IpAddr) -> IpAddr {
+pub fn bucket(ip: IpAddr) -> IpAddr {
     match ip.to_canonical() {
         IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & (u128::MAX << 64))),
         v4 => v4,
