@@ -335,10 +335,12 @@ async fn abandoned_guests_are_deleted_after_the_retention_time() {
         .await
         .unwrap();
 
-    let state = papertrade::server::platform::state::AppState::new(
+    let state = papertrade::server::platform::state::AppState::load(
         crate::harness::config_with("postgres://unused@127.0.0.1/unused", &[("GUEST_RETENTION_MINUTES", "60")]),
         app.pool.clone(),
-    );
+    )
+    .await
+    .unwrap();
     let deleted = papertrade::server::platform::background::delete_abandoned_guests(&state).await.unwrap();
 
     assert_eq!(deleted, 1);

@@ -147,7 +147,7 @@ impl TestApp {
         let config = config_with(&fresh_database_url().await, &[]);
         let pool = db::connect(&config).await.expect("connects to the fresh database");
         db::migrate(&pool).await.expect("migrations apply");
-        let mut state = AppState::new(config, pool.clone());
+        let mut state = AppState::load(config, pool.clone()).await.expect("the market seed is read");
         state.market = Market::with_quotes(papertrade::domain::MarketHours::Always, quotes(pool.clone()));
         TestApp::serve_state(state, pool).await
     }
@@ -160,7 +160,7 @@ impl TestApp {
         let config = config_with(&fresh_database_url().await, vars);
         let pool = db::connect(&config).await.expect("connects to the fresh database");
         db::migrate(&pool).await.expect("migrations apply");
-        let mut state = AppState::new(config, pool.clone());
+        let mut state = AppState::load(config, pool.clone()).await.expect("the market seed is read");
         state.market = market;
         TestApp::serve_state(state, pool).await
     }
@@ -170,9 +170,17 @@ impl TestApp {
     pub async fn another_instance(&self) -> TestApp {
         let config = self.state.config.as_ref().clone();
         let pool = db::connect(&config).await.expect("connects to the shared database");
-        let mut state = AppState::new(config, pool.clone());
+        let mut state = AppState::load(config, pool.clone()).await.expect("the market seed is read");
         state.market = self.state.market.clone();
         TestApp::serve_state(state, pool).await
+    }
+
+    /// A second server on the same database that makes its own market from the configuration
+    /// and the database, as a new process would (not a copy of this one's).
+    pub async fn started_again(&self) -> TestApp {
+        let config = self.state.config.as_ref().clone();
+        let pool = db::connect(&config).await.expect("connects to the shared database");
+        TestApp::serve_state(AppState::load(config, pool.clone()).await.expect("the market seed is read"), pool).await
     }
 
     /// A server that shuts down gracefully when the returned sender fires; the handle resolves
@@ -181,7 +189,7 @@ impl TestApp {
         let config = config_with(&fresh_database_url().await, &[]);
         let pool = db::connect(&config).await.expect("connects to the fresh database");
         db::migrate(&pool).await.expect("migrations apply");
-        let state = AppState::new(config, pool.clone());
+        let state = AppState::load(config, pool.clone()).await.expect("the market seed is read");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds a port");
         let address = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -203,7 +211,7 @@ impl TestApp {
     }
 
     async fn serve(config: Config, pool: PgPool) -> TestApp {
-        TestApp::serve_state(AppState::new(config, pool.clone()), pool).await
+        TestApp::serve_state(AppState::load(config, pool.clone()).await.expect("the market seed is read"), pool).await
     }
 
     async fn serve_state(state: AppState, pool: PgPool) -> TestApp {

@@ -329,3 +329,36 @@ async fn no_quote_is_asked_for_while_an_order_holds_its_locks() {
     assert!(quotes.asked.load(SeqCst) >= 6, "each order asked for its quote");
     assert_eq!(quotes.asked_under_lock.load(SeqCst), 0, "quotes are asked for before the transaction begins");
 }
+
+#[tokio::test]
+async fn simulated_prices_follow_the_deployments_secret_seed_and_every_instance_shares_it() {
+    // AAPL's price and the tick it was set at, on each server, read within one tick.
+    async fn prices(apps: &[&TestApp]) -> Vec<Money> {
+        for _ in 0..5 {
+            let mut seen = Vec::new();
+            for app in apps {
+                let url = format!("{}/api/stock_detail", app.address);
+                let response = app.client.post(url).form(&[("symbol", "AAPL")]).send().await.unwrap();
+                let view: papertrade::wire::market::StockView = response.json().await.unwrap();
+                seen.push((view.row.price, view.row.as_of));
+            }
+            if seen.iter().all(|(_, as_of)| *as_of == seen[0].1) {
+                return seen.into_iter().map(|(price, _)| price).collect();
+            }
+        }
+        panic!("five tries and the reads never fell within one tick");
+    }
+    let first = TestApp::spawn().await;
+    let second_instance = first.started_again().await;
+    let elsewhere = TestApp::spawn().await;
+    let seed: i64 = sqlx::query_scalar("SELECT seed FROM market_secret").fetch_one(&first.pool).await.unwrap();
+
+    let seen = prices(&[&first, &second_instance, &elsewhere]).await;
+    assert_eq!(seen[0], seen[1], "instances on one database agree");
+    assert_ne!(seen[0], seen[2], "another deployment's seed walks another way");
+    // The starts kept the first seed, and nothing of it reaches a page.
+    let kept: Vec<i64> = sqlx::query_scalar("SELECT seed FROM market_secret").fetch_all(&first.pool).await.unwrap();
+    assert_eq!(kept, [seed]);
+    let page = first.get("/stocks/AAPL").await.text().await.unwrap();
+    assert!(!page.contains(&seed.to_string()), "the seed is never sent to a client");
+}

@@ -5,6 +5,7 @@
 mod cache;
 pub mod finnhub;
 pub mod price_book;
+pub mod secret;
 pub mod simulated;
 mod universe;
 pub mod view;
@@ -46,6 +47,7 @@ pub trait QuoteSource: Send + Sync {
 /// prices stand still while the market is closed, at the last close, as real quotes do.
 pub struct SimulatedQuotes {
     pub hours: MarketHours,
+    pub seed: simulated::MarketSeed,
 }
 
 impl SimulatedQuotes {
@@ -65,8 +67,8 @@ impl QuoteSource for SimulatedQuotes {
         let priced_at = self.priced_at(now);
         Ok(Quote {
             symbol: listing.symbol.clone(),
-            price: simulated::price_at(listing, priced_at),
-            previous_close: simulated::price_at(listing, self.hours.change_since(now)),
+            price: simulated::price_at(self.seed, listing, priced_at),
+            previous_close: simulated::price_at(self.seed, listing, self.hours.change_since(now)),
             as_of: simulated::tick_start(priced_at),
         })
     }
@@ -80,7 +82,7 @@ impl QuoteSource for SimulatedQuotes {
         Ok(range
             .sample_times(now)
             .into_iter()
-            .map(|at| PricePoint { at, price: simulated::price_at(listing, self.priced_at(at)) })
+            .map(|at| PricePoint { at, price: simulated::price_at(self.seed, listing, self.priced_at(at)) })
             .collect())
     }
 }
@@ -94,8 +96,8 @@ pub struct Market {
 }
 
 impl Market {
-    pub fn simulated(hours: MarketHours) -> Market {
-        Market::with_quotes(hours, Arc::new(SimulatedQuotes { hours }))
+    pub fn simulated(hours: MarketHours, seed: simulated::MarketSeed) -> Market {
+        Market::with_quotes(hours, Arc::new(SimulatedQuotes { hours, seed }))
     }
 
     /// The built-in universe priced by `quotes`.
@@ -103,14 +105,14 @@ impl Market {
         Market { universe: Arc::new(Universe::builtin()), quotes, hours }
     }
 
-    /// Finnhub when it is configured, else the simulated market.
-    pub fn from_config(config: &Config) -> Market {
+    /// Finnhub when it is configured, else the simulated market walking by `seed`.
+    pub fn from_config(config: &Config, seed: simulated::MarketSeed) -> Market {
         match &config.finnhub {
             Some(settings) => {
                 tracing::info!(base_url = %settings.base_url, "quotes from Finnhub");
                 Market::with_quotes(config.market_hours, Arc::new(finnhub::FinnhubQuotes::new(settings)))
             }
-            None => Market::simulated(config.market_hours),
+            None => Market::simulated(config.market_hours, seed),
         }
     }
 
@@ -135,7 +137,8 @@ mod tests {
 
     #[tokio::test]
     async fn with_nyse_hours_simulated_prices_stand_still_while_the_market_is_closed() {
-        let quotes = SimulatedQuotes { hours: MarketHours::Nyse };
+        let seed = simulated::MarketSeed::new(7);
+        let quotes = SimulatedQuotes { hours: MarketHours::Nyse, seed };
         let universe = Universe::builtin();
         let aapl = universe.get(&Symbol::parse("AAPL").unwrap()).unwrap();
         // Friday 2026-11-27 is a full session (16:00 New York = 21:00 UTC); the weekend follows.
@@ -143,9 +146,9 @@ mod tests {
         let saturday = quotes.quote(aapl, at("2026-11-28T15:00:00Z")).await.unwrap();
         let sunday = quotes.quote(aapl, at("2026-11-29T23:59:00Z")).await.unwrap();
         assert_eq!(saturday, sunday);
-        assert_eq!((saturday.price, saturday.as_of), (simulated::price_at(aapl, friday_close), friday_close));
+        assert_eq!((saturday.price, saturday.as_of), (simulated::price_at(seed, aapl, friday_close), friday_close));
         // The weekend shows Friday's change: against Wednesday's close (Thursday was Thanksgiving).
-        assert_eq!(saturday.previous_close, simulated::price_at(aapl, at("2026-11-25T21:00:00Z")));
+        assert_eq!(saturday.previous_close, simulated::price_at(seed, aapl, at("2026-11-25T21:00:00Z")));
         let open = quotes.quote(aapl, at("2026-11-30T15:00:00Z")).await.unwrap();
         assert_eq!(open.previous_close, saturday.price, "Monday moves from Friday's close");
     }

@@ -1,6 +1,7 @@
-//! The built-in market: every price is a pure function of (symbol, time), so every server
-//! instance shows the same price at the same moment and the same history after a restart, with
-//! no shared state and no network.
+//! The built-in market: every price is a pure function of (the deployment's secret seed,
+//! symbol, time), so every server instance shows the same price at the same moment and the same
+//! history after a restart, with no network — and nobody without the seed (it is never sent to a
+//! client: [`super::secret`]) can compute a future price.
 //!
 //! The model: the log of the price wanders around the listing's reference price as a sum of
 //! twelve layers of smooth random noise ("octaves"), each four times slower than the last, from
@@ -21,11 +22,28 @@ const SECONDS_PER_YEAR: f64 = 365.25 * 24.0 * 3600.0;
 /// Calibrates layer sizes so that daily returns have about the listing's volatility.
 const SPREAD: f64 = 0.75;
 
-/// The simulated price of `listing` at `at`, in whole cents, never below one cent.
-pub fn price_at(listing: &Listing, at: DateTime<Utc>) -> Money {
+/// The secret that makes one deployment's price walks its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct MarketSeed(u64);
+
+impl MarketSeed {
+    pub fn new(seed: u64) -> MarketSeed {
+        MarketSeed(seed)
+    }
+}
+
+impl std::fmt::Debug for MarketSeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MarketSeed(..)") // a secret: never in a log line
+    }
+}
+
+/// The simulated price of `listing` at `at` under `secret`, in whole cents, never below one cent.
+pub fn price_at(secret: MarketSeed, listing: &Listing, at: DateTime<Utc>) -> Money {
     let tick = at.timestamp().div_euclid(TICK_SECS);
     let reference = f64::try_from(listing.reference_price.amount()).unwrap_or(1.0);
-    let price = reference * log_deviation(seed(listing.symbol.as_str()), listing.volatility, tick).exp();
+    let seed = splitmix(splitmix(secret.0) ^ seed(listing.symbol.as_str()));
+    let price = reference * log_deviation(seed, listing.volatility, tick).exp();
     let cents = Decimal::from_f64((price * 100.0).round()).unwrap_or(Decimal::ONE).max(Decimal::ONE);
     Money::from_decimal(cents / Decimal::ONE_HUNDRED)
 }
@@ -76,6 +94,8 @@ mod tests {
     use crate::server::market::Universe;
     use chrono::Duration;
 
+    const SEED: MarketSeed = MarketSeed(42);
+
     fn listing(symbol: &str) -> Listing {
         Universe::builtin().get(&crate::domain::Symbol::parse(symbol).unwrap()).unwrap().clone()
     }
@@ -88,11 +108,13 @@ mod tests {
     fn the_same_symbol_and_time_give_the_same_price() {
         let apple = listing("AAPL");
         let moment = at(1_790_000_000);
-        assert_eq!(price_at(&apple, moment), price_at(&apple.clone(), moment));
+        assert_eq!(price_at(SEED, &apple, moment), price_at(SEED, &apple.clone(), moment));
         // Within one tick the price holds; across ticks it moves.
-        assert_eq!(price_at(&apple, moment), price_at(&apple, moment + Duration::seconds(4)));
+        assert_eq!(price_at(SEED, &apple, moment), price_at(SEED, &apple, moment + Duration::seconds(4)));
         let moves = (0..100)
-            .filter(|i| price_at(&apple, at(1_790_000_000 + i * 5)) != price_at(&apple, at(1_790_000_005 + i * 5)))
+            .filter(|i| {
+                price_at(SEED, &apple, at(1_790_000_000 + i * 5)) != price_at(SEED, &apple, at(1_790_000_005 + i * 5))
+            })
             .count();
         assert!(moves > 50, "the price moved at only {moves} of 100 ticks");
     }
@@ -101,8 +123,19 @@ mod tests {
     fn known_prices_never_change_between_releases() {
         // Pinned so that a change to the model is a deliberate one: history would shift.
         let apple = listing("AAPL");
-        assert_eq!(price_at(&apple, at(1_800_000_000)).to_string(), "224.04");
-        assert_eq!(price_at(&listing("SPY"), at(1_750_000_000)).to_string(), "705.16");
+        assert_eq!(price_at(SEED, &apple, at(1_800_000_000)).to_string(), "310.57");
+        assert_eq!(price_at(SEED, &listing("SPY"), at(1_750_000_000)).to_string(), "677.90");
+    }
+
+    #[test]
+    fn another_seed_walks_another_way() {
+        let apple = listing("AAPL");
+        let other = MarketSeed::new(43);
+        let differ = (0..100).filter(|day| {
+            let moment = at(1_790_000_000 + day * 86_400);
+            price_at(SEED, &apple, moment) != price_at(other, &apple, moment)
+        });
+        assert!(differ.count() > 90, "two deployments share their prices");
     }
 
     #[test]
@@ -111,7 +144,7 @@ mod tests {
             let listing = listing(symbol);
             let start = 1_700_000_000;
             let closes: Vec<f64> = (0..730)
-                .map(|day| f64::try_from(price_at(&listing, at(start + day * 86_400)).amount()).unwrap())
+                .map(|day| f64::try_from(price_at(SEED, &listing, at(start + day * 86_400)).amount()).unwrap())
                 .collect();
             let returns: Vec<f64> = closes.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
             let mean = returns.iter().sum::<f64>() / returns.len() as f64;
@@ -135,7 +168,7 @@ mod tests {
         let same_direction = (0..200)
             .filter(|i| {
                 let (t0, t1) = (at(1_790_000_000 + i * 3600), at(1_790_003_600 + i * 3600));
-                (price_at(&a, t1) > price_at(&a, t0)) == (price_at(&b, t1) > price_at(&b, t0))
+                (price_at(SEED, &a, t1) > price_at(SEED, &a, t0)) == (price_at(SEED, &b, t1) > price_at(SEED, &b, t0))
             })
             .count();
         assert!((60..140).contains(&same_direction), "{same_direction} of 200 hours moved together");

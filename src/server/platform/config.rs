@@ -47,6 +47,9 @@ pub struct Config {
     pub global_rate_burst: u32,
     /// …then this many a minute.
     pub global_rate_per_minute: u32,
+    /// `MARKET_SEED`: the simulated market's secret, pinned (tests, demos); unset, the one in
+    /// the database (`market_secret`), created by the first server.
+    pub market_seed: Option<u64>,
     /// Live event streams one instance holds open: per user, per client address (a classroom
     /// behind one NAT is one client), in all.
     pub live_streams: StreamLimits,

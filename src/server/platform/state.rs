@@ -3,6 +3,7 @@
 
 use crate::server::accounts::password::Passwords;
 use crate::server::live::Live;
+use crate::server::market::simulated::MarketSeed;
 use crate::server::market::Market;
 use crate::server::platform::config::Config;
 use crate::server::platform::http::rate_limit::RateLimits;
@@ -35,7 +36,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(config: Config, pool: PgPool) -> AppState {
+    /// The state of a server on `pool`, its simulated market walking by the deployment's seed
+    /// (read from the database, created there by the first server; or `MARKET_SEED`).
+    pub async fn load(config: Config, pool: PgPool) -> Result<AppState, sqlx::Error> {
+        let seed = crate::server::market::secret::load_or_create(&pool, config.market_seed).await?;
+        Ok(AppState::new(config, pool, seed))
+    }
+
+    pub fn new(config: Config, pool: PgPool, market_seed: MarketSeed) -> AppState {
         let assets_version = crate::server::platform::http::assets::version_of(&config.site_root);
         AppState {
             leptos_options: config.leptos_options(&crate::server::platform::http::assets::pkg_path(&assets_version)),
@@ -44,7 +52,7 @@ impl AppState {
             passwords: Passwords::new(PASSWORD_HASHING_CONCURRENCY),
             rate_limits: RateLimits::new(&config),
             oauth_http: crate::server::accounts::oauth::http_client(),
-            market: Market::from_config(&config),
+            market: Market::from_config(&config, market_seed),
             live: Live::new(config.live_streams),
             metrics: Metrics::new(),
             config: Arc::new(config),

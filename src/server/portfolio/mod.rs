@@ -117,7 +117,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_holding_without_a_quote_is_valued_at_cost_with_no_change_today() {
-        let market = Market::simulated(MarketHours::Always);
+        let market = Market::simulated(MarketHours::Always, crate::server::market::simulated::MarketSeed::new(1));
         let symbol = |text: &str| Symbol::parse(text).unwrap();
         // ZZZZ is not listed (say, delisted): bought 5 more today for 60, and OLD sold out today for 90.
         let holdings =
@@ -137,7 +137,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_holding_the_book_never_asked_for_is_valued_at_cost() {
-        let market = Market::simulated(MarketHours::Always);
+        let market = Market::simulated(MarketHours::Always, crate::server::market::simulated::MarketSeed::new(1));
         let aapl = Symbol::parse("AAPL").unwrap();
         let holdings = vec![Holding { symbol: aapl, position: Position { shares: 2, average_price: dec!(100) } }];
         let book = PriceBook::new(&market, Utc::now());

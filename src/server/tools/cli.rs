@@ -94,7 +94,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {}", config.socket_addr()))?;
             tracing::info!("serving on http://{}", listener.local_addr()?);
-            let state = AppState::new(config, pool);
+            let state = AppState::load(config, pool).await.context("cannot read the market's seed")?;
             background::spawn(&state);
             http::serve(listener, state, http::shutdown_signal()).await?;
         }

@@ -65,6 +65,8 @@ pub(super) struct Settings {
     #[arg(long, env = "GLOBAL_RATE_LIMIT_PER_MINUTE", default_value = "600",
           value_parser = whole::<u32>(1..=1_000_000, "a whole number"))]
     global_rate_per_minute: u32,
+    #[arg(long, env = "MARKET_SEED", value_parser = whole::<u64>(0..=u64::MAX, "a whole number"))]
+    market_seed: Option<u64>,
     #[arg(long, env = "LIVE_STREAMS_PER_CLIENT", default_value = "256",
           value_parser = whole::<usize>(1..=1_000_000, "a whole number"))]
     live_streams_per_client: usize,
@@ -113,6 +115,7 @@ impl Settings {
             auth_rate_refill: self.auth_rate_refill,
             global_rate_burst: self.global_rate_burst,
             global_rate_per_minute: self.global_rate_per_minute,
+            market_seed: self.market_seed,
             live_streams: StreamLimits {
                 per_user: super::STREAMS_PER_USER,
                 per_client: self.live_streams_per_client,
