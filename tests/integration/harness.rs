@@ -204,8 +204,10 @@ impl TestApp {
 
     /// A server whose database cannot be reached (nothing listens on port 1).
     pub async fn spawn_without_database() -> TestApp {
-        let config =
-            config_with("postgres://nobody:pw@127.0.0.1:1/papertrade", &[("DATABASE_ACQUIRE_TIMEOUT_SECS", "1")]);
+        // A pinned market seed: the stored one cannot be read (a real server reads it, after
+        // its migrations, before it serves).
+        let vars = [("DATABASE_ACQUIRE_TIMEOUT_SECS", "1"), ("MARKET_SEED", "1")];
+        let config = config_with("postgres://nobody:pw@127.0.0.1:1/papertrade", &vars);
         let pool = db::connect_lazy(&config);
         TestApp::serve(config, pool).await
     }
