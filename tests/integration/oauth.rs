@@ -150,12 +150,36 @@ async fn a_missing_state_or_a_denial_is_refused_with_a_friendly_page() {
 }
 
 #[tokio::test]
+async fn a_provider_sign_in_never_lands_in_a_local_account_that_did_not_verify_the_email() {
+    let fake = FakeProvider::start().await;
+    let app = app_with(&fake).await;
+    // Mallory signs up first with ada's address; she cannot have verified it.
+    let mallory = browser();
+    sign_up(&app, &mallory, "ada@example.com", "mallory").await;
+    let claimed = viewer(&app, &mallory).await.unwrap().id;
+
+    // Ada signs in with Google, which has verified her address: she gets an account of her own.
+    fake.sign_in_as(Person::new("g-ada", "ada@example.com", true));
+    let ada = browser();
+    sign_in_with(&app, &ada, "google").await;
+    let hers = viewer(&app, &ada).await.expect("signed in");
+    assert_ne!(hers.id, claimed, "the pre-claimed account does not receive ada's sign-in");
+    assert!(viewer(&app, &mallory).await.is_some_and(|v| v.id == claimed), "mallory's own account is unchanged");
+}
+
+#[tokio::test]
 async fn a_verified_email_links_to_the_local_account_and_an_unverified_one_does_not() {
     let fake = FakeProvider::start().await;
     let app = app_with(&fake).await;
     let local = browser();
     sign_up(&app, &local, "ada@example.com", "ada").await;
     let local_id = viewer(&app, &local).await.unwrap().id;
+    // Ada verified her address with us (the verification by mail sets this).
+    sqlx::query("UPDATE users SET email_verified = true WHERE id = $1")
+        .bind(local_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
 
     fake.sign_in_as(Person::new("g-unverified", "ada@example.com", false));
     let unverified = browser();

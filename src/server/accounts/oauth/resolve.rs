@@ -54,9 +54,12 @@ pub async fn account_for(
             user_id
         }
         (Intent::SignIn, None) => {
+            // Linked by email only when both sides proved the address: the provider says it is
+            // verified, and the local account verified it with us. Otherwise whoever signed up
+            // first with someone else's address would receive their sign-in (a pre-claim).
             let verified_email = email.as_ref().filter(|_| profile.email_verified);
             let linked = match verified_email {
-                Some(email) => users::local_account_by_email(&mut tx, email).await?,
+                Some(email) => users::verified_local_account_by_email(&mut tx, email).await?,
                 None => None,
             };
             let user_id = match linked {

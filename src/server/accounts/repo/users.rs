@@ -87,6 +87,17 @@ pub async fn local_account_by_email(conn: &mut PgConnection, email: &Email) -> R
         .await
 }
 
+/// An active local account with this email that has verified it.
+pub async fn verified_local_account_by_email(
+    conn: &mut PgConnection,
+    email: &Email,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE provider = 'local' AND email = $1 AND is_active AND email_verified")
+        .bind(email.as_str())
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn username_taken(conn: &mut PgConnection, username: &Username) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))")
         .bind(username.as_str())
