@@ -144,10 +144,10 @@ plan "user by id (auth backend)" "src/server/accounts/repo/users.rs: find — ax
 # --- dashboard ---
 plan "dashboard: whose portfolio" "src/server/portfolio/repo/portfolios.rs: owned — the ownership check (owned_in), once per render" \
   "SELECT id, kind FROM portfolios WHERE user_id = \$1 AND archived_at IS NULL AND kind = 'personal'" "$U"
-plan "dashboard: the portfolio" "src/server/portfolio/repo/portfolios.rs: with_holdings (1/2) — dashboard, my_portfolio, coach" \
-  "SELECT id, cash_balance, starting_cash, created_at FROM portfolios WHERE id = \$1 AND archived_at IS NULL" "$P"
-plan "dashboard: holdings" "src/server/portfolio/repo/holdings.rs: of_portfolio — with_holdings (2/2)" \
-  "SELECT symbol, shares, average_price FROM holdings WHERE portfolio_id = \$1" "$P"
+plan "dashboard: the portfolio and its holdings" "src/server/portfolio/repo/portfolios.rs: with_holdings — dashboard, my_portfolio (one statement)" \
+  "SELECT p.id, p.cash_balance, p.starting_cash, p.created_at, h.symbol, h.shares, h.average_price
+         FROM portfolios p LEFT JOIN holdings h ON h.portfolio_id = p.id
+         WHERE p.id = \$1 AND p.archived_at IS NULL" "$P"
 plan "dashboard: today's net trading" "src/server/portfolio/repo/trades.rs: net_since — dashboard valuation (day change)" \
   "SELECT symbol,
                 SUM(CASE side WHEN 'buy' THEN quantity ELSE -quantity END)::BIGINT,

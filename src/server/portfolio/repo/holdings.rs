@@ -57,14 +57,6 @@ pub async fn save(
     Ok(())
 }
 
-/// Every holding of a portfolio.
-pub async fn of_portfolio(conn: &mut PgConnection, portfolio_id: Uuid) -> Result<Vec<Holding>, sqlx::Error> {
-    sqlx::query_as("SELECT symbol, shares, average_price FROM holdings WHERE portfolio_id = $1")
-        .bind(portfolio_id)
-        .fetch_all(conn)
-        .await
-}
-
 /// Every holding of several portfolios, by portfolio, each portfolio's in symbol order.
 pub async fn of_portfolios(
     conn: &mut PgConnection,

@@ -4,6 +4,7 @@ use crate::domain::portfolio::{Holding, PortfolioKind};
 use crate::domain::Money;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
+use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgConnection, Row};
 use uuid::Uuid;
 
@@ -81,14 +82,19 @@ pub async fn owned_with_holdings(
     .await?;
     let Some(first) = rows.first() else { return Ok(None) };
     let Owned { id, kind } = Owned::from_row(first)?;
+    Ok(Some((id, kind, joined_holdings(&rows)?)))
+}
+
+/// The holdings side of rows of `portfolios p LEFT JOIN holdings h`: a portfolio without
+/// holdings is one row of NULLs there.
+fn joined_holdings(rows: &[PgRow]) -> Result<Vec<Holding>, sqlx::Error> {
     let mut holdings = Vec::with_capacity(rows.len());
-    for row in &rows {
-        // A portfolio without holdings is one row of NULLs on the holdings side.
+    for row in rows {
         if row.try_get::<Option<String>, _>("symbol")?.is_some() {
             holdings.push(Holding::from_row(row)?);
         }
     }
-    Ok(Some((id, kind, holdings)))
+    Ok(holdings)
 }
 
 /// The stored state of an active portfolio, before valuation.
@@ -100,18 +106,25 @@ pub struct StoredPortfolio {
     pub holdings: Vec<Holding>,
 }
 
-/// The active portfolio `id` with its holdings.
+/// The active portfolio `id` with its holdings, in one statement.
 #[tracing::instrument(skip(conn))]
 pub async fn with_holdings(conn: &mut PgConnection, id: Uuid) -> Result<Option<StoredPortfolio>, sqlx::Error> {
-    let portfolio: Option<(Uuid, Decimal, Decimal, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT id, cash_balance, starting_cash, created_at FROM portfolios WHERE id = $1 AND archived_at IS NULL",
+    let rows = sqlx::query(
+        "SELECT p.id, p.cash_balance, p.starting_cash, p.created_at, h.symbol, h.shares, h.average_price
+         FROM portfolios p LEFT JOIN holdings h ON h.portfolio_id = p.id
+         WHERE p.id = $1 AND p.archived_at IS NULL",
     )
     .bind(id)
-    .fetch_optional(&mut *conn)
+    .fetch_all(conn)
     .await?;
-    let Some(row) = portfolio else { return Ok(None) };
-    let holdings = crate::server::portfolio::repo::holdings::of_portfolio(conn, id).await?;
-    Ok(Some(StoredPortfolio { holdings, ..stored(row) }))
+    let Some(first) = rows.first() else { return Ok(None) };
+    let row = (
+        first.try_get("id")?,
+        first.try_get("cash_balance")?,
+        first.try_get("starting_cash")?,
+        first.try_get("created_at")?,
+    );
+    Ok(Some(StoredPortfolio { holdings: joined_holdings(&rows)?, ..stored(row) }))
 }
 
 /// Archives a portfolio: it keeps its holdings and ledger but leaves every view.
