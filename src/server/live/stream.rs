@@ -143,11 +143,10 @@ impl LiveStream {
             // While behind, the table has this event too, after the ones still to read.
             Delivery::Event(_) if self.behind => {}
             Delivery::Event(event) => self.accept(&event).await,
-            // A reconnected listener may have missed a sign-in change too.
-            Delivery::Resync => {
-                self.behind = true;
-                return self.check_sign_in().await;
-            }
+            // A sign-in change made while the listener reconnected is not re-checked here: every
+            // stream of the instance at once would be a burst of two queries each. The stream's
+            // age ends it, and its reconnect checks the session.
+            Delivery::Resync => self.behind = true,
             Delivery::SignInChanged => return self.check_sign_in().await,
         }
         Still::SignedIn
