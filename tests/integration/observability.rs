@@ -326,21 +326,14 @@ impl Server {
 
     /// The first log line (parsed) that `wanted` accepts; every line must be one JSON object.
     fn wait_for(&mut self, within: Duration, wanted: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + within;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let Ok(line) = self.lines.recv_timeout(left) else {
-                panic!("no such log line within {within:?}; saw:\n{}", self.seen.join("\n"));
-            };
-            self.seen.push(line.clone());
-            let parsed: Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("not one JSON object: {line}"));
+        let parse = |line: &str| -> Value {
+            let parsed: Value = serde_json::from_str(line).unwrap_or_else(|_| panic!("not one JSON object: {line}"));
             for key in ["timestamp", "level", "target", "message"] {
                 assert!(parsed.get(key).is_some(), "{key} missing from {line}");
             }
-            if wanted(&parsed) {
-                return parsed;
-            }
-        }
+            parsed
+        };
+        parse(&self.wait_for_text(within, |line| wanted(&parse(line))))
     }
 }
 

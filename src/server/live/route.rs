@@ -4,7 +4,7 @@
 use crate::server::accounts::session::{self, AuthSession};
 use crate::server::live::stream;
 use crate::server::platform::http::origin::is_same_site;
-use crate::server::platform::http::rate_limit::{bucket, client_address};
+use crate::server::platform::http::rate_limit::ClientBucket;
 use crate::server::platform::state::AppState;
 use crate::wire::AppError;
 use axum::extract::{Query, State};
@@ -12,7 +12,6 @@ use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use std::net::IpAddr;
 use std::time::Duration;
 
 const KEEP_ALIVE_EVERY: Duration = Duration::from_secs(20);
@@ -43,8 +42,7 @@ pub async fn stream(
         Some(Ok(after)) if after >= 0 => Some(after),
         Some(_) => return AppError::Invalid("Last-Event-ID must be a whole number".into()).into_response(),
     };
-    let client = client_address(&extensions, &headers, state.config.trusted_proxy_header.as_ref())
-        .map_or(IpAddr::from([0, 0, 0, 0]), bucket);
+    let client = ClientBucket::of_parts(&extensions, &headers, state.config.trusted_proxy_header.as_ref()).address();
     match stream::open(&state, session::SignInProof::of(&auth, &user), user.id, client, after).await {
         Ok(events) => {
             let mut response = Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE_EVERY)).into_response();

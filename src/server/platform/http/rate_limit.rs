@@ -57,12 +57,26 @@ pub struct RateLimits {
 pub struct ClientBucket(IpAddr);
 
 impl ClientBucket {
-    /// The running server function's client; unknown (no peer address) counts as one client.
+    /// Clients without a peer address (none in practice) count as this one.
+    const UNKNOWN: ClientBucket = ClientBucket(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+
+    /// The running server function's client.
     pub async fn of_request() -> ClientBucket {
         let parts = leptos_axum::extract::<axum::http::request::Parts>().await.ok();
-        parts
-            .and_then(|parts| parts.extensions.get::<ClientBucket>().copied())
-            .unwrap_or(ClientBucket(IpAddr::from([0, 0, 0, 0])))
+        parts.and_then(|parts| parts.extensions.get::<ClientBucket>().copied()).unwrap_or(ClientBucket::UNKNOWN)
+    }
+
+    /// The client of a request's parts (routes that are not server functions).
+    pub fn of_parts(
+        extensions: &axum::http::Extensions,
+        headers: &HeaderMap,
+        trusted: Option<&HeaderName>,
+    ) -> ClientBucket {
+        client_address(extensions, headers, trusted).map_or(ClientBucket::UNKNOWN, |ip| ClientBucket(bucket(ip)))
+    }
+
+    pub fn address(self) -> IpAddr {
+        self.0
     }
 }
 
@@ -146,7 +160,7 @@ pub fn client_ip(request: &Request, trusted_header: Option<&HeaderName>) -> Opti
 }
 
 /// [`client_ip`] from a request's parts.
-pub fn client_address(
+fn client_address(
     extensions: &axum::http::Extensions,
     headers: &HeaderMap,
     trusted_header: Option<&HeaderName>,
@@ -163,7 +177,7 @@ fn forwarded_ip(headers: &HeaderMap, name: &HeaderName) -> Option<IpAddr> {
 }
 
 /// The bucket an address counts against: an IPv4 address alone, an IPv6 address with its /64.
-pub fn bucket(ip: IpAddr) -> IpAddr {
+fn bucket(ip: IpAddr) -> IpAddr {
     match ip.to_canonical() {
         IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & (u128::MAX << 64))),
         v4 => v4,
