@@ -6,6 +6,7 @@
 //! `crate::server` imports this module (`scripts/check-rooms.sh`, part of `make test`).
 
 pub mod auth;
+pub mod email;
 pub mod history;
 pub mod market;
 pub mod notifications;

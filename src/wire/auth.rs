@@ -10,6 +10,8 @@ pub struct Viewer {
     pub id: Uuid,
     pub username: String,
     pub email: Option<String>,
+    /// Whether the email was confirmed (a mailed link, or the provider vouching for it).
+    pub email_verified: bool,
     pub provider: AuthProvider,
     pub avatar_url: Option<String>,
     pub has_password: bool,
@@ -18,6 +20,11 @@ pub struct Viewer {
 impl Viewer {
     pub fn is_guest(&self) -> bool {
         self.provider == AuthProvider::Guest
+    }
+
+    /// A password account whose email is not confirmed yet: the pages ask them to.
+    pub fn needs_to_verify_email(&self) -> bool {
+        self.provider == AuthProvider::Local && !self.email_verified
     }
 }
 

@@ -1,9 +1,11 @@
 //! Account operations behind the sign-up, guest and settings forms. Each parses its input into
-//! domain types (a bad field becomes an error naming that field) and writes atomically.
+//! domain types (a bad field becomes an error naming that field) and writes atomically; a new
+//! email is sent a confirmation letter.
 
 use crate::domain::{AuthProvider, Email, Money, NewPassword, Username};
 use crate::server::accounts::backend::SessionUser;
 use crate::server::accounts::repo::users;
+use crate::server::accounts::{letters, mailed_links};
 use crate::server::platform::state::AppState;
 use crate::wire::AppError;
 use std::fmt::Display;
@@ -48,9 +50,13 @@ async fn parse_sign_up(
 
 /// Creates a local account with a fresh portfolio; returns its id.
 #[tracing::instrument(skip_all)]
+/// A letter asks them to confirm the email.
 pub async fn sign_up(state: &AppState, form: SignUp<'_>) -> Result<Uuid, AppError> {
     let parsed = parse_sign_up(state, &form, None).await?;
-    create(state, AuthProvider::Local, Some(&parsed.email), &parsed.username, Some(&parsed.password_hash)).await
+    let id =
+        create(state, AuthProvider::Local, Some(&parsed.email), &parsed.username, Some(&parsed.password_hash)).await?;
+    mailed_links::confirm_new_address(state, id, parsed.username.as_str(), &parsed.email).await;
+    Ok(id)
 }
 
 /// Creates a guest account with a fresh portfolio; returns its id.
@@ -96,7 +102,8 @@ pub(super) async fn insert_with_portfolio(
     crate::server::coach::welcome(conn, user.id, starting_cash, chrono::Utc::now()).await
 }
 
-/// Gives a guest an email and password; the id, and so the portfolio, stays.
+/// Gives a guest an email and password; the id, and so the portfolio, stays. A letter asks them
+/// to confirm the email.
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn upgrade_guest(state: &AppState, user: &SessionUser, form: SignUp<'_>) -> Result<(), AppError> {
     if !user.is_guest() {
@@ -106,11 +113,11 @@ pub async fn upgrade_guest(state: &AppState, user: &SessionUser, form: SignUp<'_
     let upgraded = users::upgrade_guest(&state.pool, user.id, &parsed.email, &parsed.username, &parsed.password_hash)
         .await
         .map_err(taken)?;
-    if upgraded {
-        Ok(())
-    } else {
-        Err(AppError::Conflict("this account already has a sign-in".into()))
+    if !upgraded {
+        return Err(AppError::Conflict("this account already has a sign-in".into()));
     }
+    mailed_links::confirm_new_address(state, user.id, parsed.username.as_str(), &parsed.email).await;
+    Ok(())
 }
 
 /// Sets a new password after checking the current one (if the account has one).
@@ -118,17 +125,50 @@ pub async fn upgrade_guest(state: &AppState, user: &SessionUser, form: SignUp<'_
 pub async fn change_password(state: &AppState, user: &SessionUser, current: &str, new: &str) -> Result<(), AppError> {
     let new = field("new_password", NewPassword::parse(new))?;
     if user.has_password {
-        // The signed-in user's own hash, by id: never another account's that shares the email.
-        let matches = match users::password_hash(&state.pool, user.id).await? {
-            Some(hash) => state.passwords.verify(current, &hash).await.map_err(internal)?,
-            None => false,
-        };
-        if !matches {
-            return Err(AppError::field("current_password", "that is not your current password"));
-        }
+        check_current_password(state, user, current).await?;
     }
     let hash = state.passwords.hash(new.expose()).await.map_err(internal)?;
     users::set_password_hash(&state.pool, user.id, &hash).await?;
+    Ok(())
+}
+
+/// The signed-in user's own password, by id: never another account's that shares the email.
+async fn check_current_password(state: &AppState, user: &SessionUser, current: &str) -> Result<(), AppError> {
+    let matches = match users::password_hash(&state.pool, user.id).await? {
+        Some(hash) => state.passwords.verify(current, &hash).await.map_err(internal)?,
+        None => false,
+    };
+    if matches {
+        Ok(())
+    } else {
+        Err(AppError::field("current_password", "that is not your current password"))
+    }
+}
+
+/// Gives a password account a new email, after checking the current password. The new address
+/// gets a confirmation letter, the old one a notice.
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+pub async fn change_email(
+    state: &AppState,
+    user: &SessionUser,
+    new_email: &str,
+    current: &str,
+) -> Result<(), AppError> {
+    if user.provider != AuthProvider::Local {
+        return Err(AppError::Conflict(format!("this account's email comes from {}", user.provider.label())));
+    }
+    let email = field("email", Email::parse(new_email))?;
+    if user.email.as_deref() == Some(email.as_str()) {
+        return Err(AppError::field("email", "that is already your email"));
+    }
+    check_current_password(state, user, current).await?;
+    let mut tx = crate::server::platform::db::begin(&state.pool).await?;
+    let old = users::change_email(&mut tx, user.id, &email).await.map_err(taken)?;
+    tx.commit().await?;
+    mailed_links::confirm_new_address(state, user.id, &user.username, &email).await;
+    if let Some(old) = old {
+        state.mailer.send(letters::email_changed(&old, email.as_str(), &user.username));
+    }
     Ok(())
 }
 

@@ -59,6 +59,7 @@ impl SessionUser {
             id: row.id,
             username: row.username,
             email: row.email,
+            email_verified: row.email_verified,
             provider,
             avatar_url: row.avatar_url,
             has_password: row.password_hash.is_some(),

@@ -1,6 +1,6 @@
 //! Work that runs beside the server: recording each trading day's closing portfolio values, the
-//! coach's scheduled rules, price alerts, and deleting expired sessions, abandoned guests and old
-//! live events. Every job is safe to run on several instances at once; the ones that must not
+//! coach's scheduled rules, price alerts, and deleting expired sessions, abandoned guests, old
+//! live events and expired mailed links. Every job is safe to run on several instances at once; the ones that must not
 //! overlap take an advisory lock, and an instance that finds it taken skips that round.
 
 use crate::server::watchlist::triggers;
@@ -48,6 +48,10 @@ pub fn spawn(state: &AppState) {
     });
     every(state, "delete old live events", SWEEP_EVERY, Runs::Everywhere, |state| async move {
         events::delete_before(&state.pool, chrono::Utc::now() - EVENTS_KEPT_FOR).await.map(drop)
+    });
+    every(state, "delete expired mailed links", SWEEP_EVERY, Runs::Everywhere, |state| async move {
+        let mut conn = state.pool.acquire().await?;
+        crate::server::accounts::repo::tokens::delete_expired_before(&mut conn, chrono::Utc::now()).await.map(drop)
     });
 }
 

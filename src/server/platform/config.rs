@@ -7,12 +7,14 @@
 
 mod args;
 mod finnhub;
+mod mail;
 mod oauth;
 mod observability;
 mod settings;
 mod values;
 
 pub use finnhub::{ApiKey, FinnhubSettings};
+pub use mail::{MailDelivery, MailSettings, SmtpUrl};
 pub use oauth::OAuthProvider;
 pub use observability::{LogFormat, MetricsAccess, MetricsClients, MetricsToken};
 
@@ -68,6 +70,8 @@ pub struct Config {
     pub github: Option<OAuthProvider>,
     /// Real quotes from Finnhub, when `FINNHUB_API_KEY` is set; otherwise the simulated market.
     pub finnhub: Option<FinnhubSettings>,
+    /// Outgoing mail (`SMTP_URL`, `MAIL_FROM`); without a relay, messages go to the log.
+    pub mail: MailSettings,
     /// The coach's thresholds; `COACH_CONCENTRATION_PERCENT` sets when one holding is too big.
     pub coach: CoachSettings,
     /// Who may read `/metrics` (`METRICS_TOKEN`, `METRICS_ALLOW`; by default this host only).
@@ -115,6 +119,11 @@ impl Config {
             AuthProvider::Github => self.github.as_ref(),
             AuthProvider::Local | AuthProvider::Guest => None,
         }
+    }
+
+    /// Where links in mail point: `PUBLIC_URL`, or this server's own address.
+    pub fn link_base(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.socket_addr()))
     }
 
     pub fn socket_addr(&self) -> SocketAddr {

@@ -7,6 +7,7 @@ use crate::server::market::simulated::MarketSeed;
 use crate::server::market::Market;
 use crate::server::platform::config::Config;
 use crate::server::platform::http::rate_limit::RateLimits;
+use crate::server::platform::mail::Mailer;
 use crate::server::platform::metrics::Metrics;
 use crate::wire::AppError;
 use axum::extract::FromRef;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub live: Arc<Live>,
     /// This instance's Prometheus metrics (`GET /metrics`).
     pub metrics: Metrics,
+    /// Verification and password-reset letters.
+    pub mailer: Mailer,
 }
 
 impl AppState {
@@ -55,6 +58,7 @@ impl AppState {
             market: Market::from_config(&config, market_seed),
             live: Live::new(config.live_streams),
             metrics: Metrics::new(),
+            mailer: Mailer::new(&config.mail),
             config: Arc::new(config),
         }
     }

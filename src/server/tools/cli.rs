@@ -95,6 +95,7 @@ async fn execute(command: Command, config: Config) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot listen on {}", config.socket_addr()))?;
             tracing::info!("serving on http://{}", listener.local_addr()?);
             let state = AppState::load(config, pool).await.context("cannot read the market's seed")?;
+            state.mailer.announce();
             background::spawn(&state);
             http::serve(listener, state, http::shutdown_signal()).await?;
         }

@@ -1,5 +1,6 @@
-//! The tables of accounts: users, their OAuth identities, and their sessions.
+//! The tables of accounts: users, their OAuth identities, their sessions, and the links mailed to them.
 
 pub mod identities;
 pub mod sessions;
+pub mod tokens;
 pub mod users;

@@ -22,6 +22,7 @@ pub struct UserRow {
     pub id: Uuid,
     pub username: String,
     pub email: Option<String>,
+    pub email_verified: bool,
     pub provider: String,
     pub avatar_url: Option<String>,
     pub password_hash: Option<String>,
@@ -60,7 +61,7 @@ pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> 
 /// An active user by id.
 pub async fn find(pool: &PgPool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, username, email, provider, avatar_url, password_hash
+        "SELECT id, username, email, email_verified, provider, avatar_url, password_hash
          FROM users WHERE id = $1 AND is_active",
     )
     .bind(id)
@@ -151,6 +152,48 @@ pub async fn set_password_hash(pool: &PgPool, id: Uuid, hash: &str) -> Result<()
     Ok(())
 }
 
+/// A forgotten password replaced through a link mailed to `email`: the new hash, and the
+/// address confirmed (the link proved it) if it is still the account's. False: no such account.
+pub async fn reset_password(conn: &mut PgConnection, id: Uuid, email: &str, hash: &str) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE users SET password_hash = $3, email_verified = email_verified OR email = $2
+         WHERE id = $1 AND provider = 'local' AND is_active",
+    )
+    .bind(id)
+    .bind(email)
+    .bind(hash)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Marks `email` confirmed, if it is still the local account's address.
+pub async fn confirm_email(conn: &mut PgConnection, id: Uuid, email: &str) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE users SET email_verified = true WHERE id = $1 AND email = $2 AND provider = 'local' AND is_active",
+    )
+    .bind(id)
+    .bind(email)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Gives a local account a new, unconfirmed email; returns the old one (`None`: no such account).
+pub async fn change_email(conn: &mut PgConnection, id: Uuid, email: &Email) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE users AS u SET email = $2, email_verified = false
+         FROM (SELECT id, email FROM users WHERE id = $1 FOR UPDATE) AS old
+         WHERE u.id = old.id AND u.provider = 'local' AND u.is_active
+         RETURNING old.email",
+    )
+    .bind(id)
+    .bind(email.as_str())
+    .fetch_optional(conn)
+    .await
+    .map(Option::flatten)
+}
+
 pub async fn record_login(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1").bind(id).execute(pool).await?;
     Ok(())
@@ -165,7 +208,7 @@ pub async fn upgrade_guest(
     password_hash: &str,
 ) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(
-        "UPDATE users SET provider = 'local', email = $2, username = $3, password_hash = $4
+        "UPDATE users SET provider = 'local', email = $2, email_verified = false, username = $3, password_hash = $4
          WHERE id = $1 AND provider = 'guest'",
     )
     .bind(id)

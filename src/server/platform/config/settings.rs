@@ -5,7 +5,7 @@
 use super::values::{
     database_url, market_hours, minutes, parsed, proxy_header, public_url, seconds, starting_cash, whole,
 };
-use super::{finnhub, oauth, observability, Config, ConfigError, DatabaseOptions, StreamLimits};
+use super::{finnhub, mail, oauth, observability, Config, ConfigError, DatabaseOptions, StreamLimits};
 use crate::domain::coach::CoachSettings;
 use crate::domain::market_hours::MarketHours;
 use crate::domain::Money;
@@ -90,6 +90,8 @@ pub(super) struct Settings {
     #[command(flatten)]
     finnhub: finnhub::FinnhubArgs,
     #[command(flatten)]
+    mail: mail::MailArgs,
+    #[command(flatten)]
     observability: observability::ObservabilityArgs,
 }
 
@@ -128,6 +130,7 @@ impl Settings {
             google,
             github,
             finnhub: self.finnhub.into_settings()?,
+            mail: self.mail.into_settings(https),
             coach: CoachSettings {
                 concentration_percent: Decimal::from(self.coach_concentration_percent),
                 ..CoachSettings::default()

@@ -1,6 +1,7 @@
 //! Rate limits (governor's GCRA): a generous one on every request per client, a strict one on
-//! sign-up, log-in, guest creation and password checks per client, and one per account and
-//! client inside log-in. Excess requests get 429 with `Retry-After`.
+//! sign-up, log-in, guest creation, password checks and mailed links per client, one per account
+//! and client inside log-in, and one per address on the letters we send. Excess requests get 429
+//! with `Retry-After`.
 //!
 //! The account limit counts per client too: one client's wrong guesses lock that client out of
 //! the account, never the owner signing in from their own device. A client spreading guesses
@@ -27,16 +28,26 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Paths that create sessions or accounts, or check a password.
-const LIMITED_PATHS: [&str; 7] = [
+/// Paths that create sessions or accounts, check a password or a mailed link, or send a letter.
+const LIMITED_PATHS: [&str; 12] = [
     "/api/log_in",
     "/api/sign_up",
     "/api/start_guest",
     "/api/upgrade_guest",
     "/api/change_password",
+    "/api/change_email",
+    "/api/resend_verification",
+    "/api/verify_email",
+    "/api/request_password_reset",
+    "/api/reset_password",
     "/auth/google",
     "/auth/github",
 ];
+
+/// Letters one address may be sent: a few at once, then one every five minutes — whoever asks,
+/// so a stranger cannot flood someone's inbox from many clients.
+const LETTERS_PER_ADDRESS_BURST: u32 = 3;
+const LETTER_PER_ADDRESS_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// Paths the limit on every request leaves alone: the compiled assets a page loads, and the
 /// health probes of a load balancer (a 429 there could take the instance out of service).
@@ -49,6 +60,7 @@ pub struct RateLimits {
     every_request: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     per_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     per_account: Arc<DefaultKeyedRateLimiter<(IpAddr, String)>>,
+    letters_per_address: Arc<DefaultKeyedRateLimiter<String>>,
 }
 
 /// The bucket of the request's client, as [`limit_auth_requests`] worked it out (in the
@@ -91,6 +103,7 @@ impl RateLimits {
             every_request: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(global_burst))),
             per_ip: Arc::new(RateLimiter::keyed(quota)),
             per_account: Arc::new(RateLimiter::keyed(quota)),
+            letters_per_address: Arc::new(RateLimiter::keyed(letters_quota())),
         }
     }
 
@@ -100,17 +113,32 @@ impl RateLimits {
         self.every_request.retain_recent();
         self.per_ip.retain_recent();
         self.per_account.retain_recent();
+        self.letters_per_address.retain_recent();
         self.every_request.shrink_to_fit();
         self.per_ip.shrink_to_fit();
         self.per_account.shrink_to_fit();
+        self.letters_per_address.shrink_to_fit();
     }
 
     /// Counts one log-in attempt by `client` against an account (by normalized email).
     pub fn check_account(&self, client: ClientBucket, account: &str) -> Result<(), AppError> {
-        self.per_account.check_key(&(client.0, account.to_owned())).map_err(|not_until| AppError::RateLimited {
-            retry_after_secs: not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1),
-        })
+        self.per_account.check_key(&(client.0, account.to_owned())).map_err(rate_limited)
     }
+
+    /// Counts one letter to `address` (a normalized email), whether or not an account has it.
+    pub fn check_letter_to(&self, address: &str) -> Result<(), AppError> {
+        self.letters_per_address.check_key(&address.to_owned()).map_err(rate_limited)
+    }
+}
+
+fn letters_quota() -> Quota {
+    let burst = NonZeroU32::new(LETTERS_PER_ADDRESS_BURST).unwrap_or(NonZeroU32::MIN);
+    Quota::with_period(LETTER_PER_ADDRESS_EVERY)
+        .map_or_else(|| Quota::per_hour(burst), |quota| quota.allow_burst(burst))
+}
+
+fn rate_limited(not_until: governor::NotUntil<<DefaultClock as Clock>::Instant>) -> AppError {
+    AppError::RateLimited { retry_after_secs: not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1) }
 }
 
 /// Runs [`RateLimits::forget_idle_clients`] every minute, for as long as the server runs.
