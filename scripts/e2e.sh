@@ -8,6 +8,8 @@ cd "$ROOT"
 [ -n "${TEST_DATABASE_URL:-}" ] || fail "TEST_DATABASE_URL is not set"
 port="${E2E_PORT:-3123}"
 oauth_port="${E2E_OAUTH_PORT:-3124}"
+smtp_port="${E2E_SMTP_PORT:-3127}"
+mailbox_port="${E2E_MAILBOX_PORT:-3128}"
 # A second instance of the same binary on the same database: live events must cross instances.
 second_port="${E2E_SECOND_PORT:-$((port + 3))}"
 db="pt_e2e_$(date +%s)_$$"
@@ -20,10 +22,12 @@ second_log="$LOG_DIR/e2e-server-2.log"
 server_pid=""
 second_pid=""
 oauth_pid=""
+mail_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   [ -n "$second_pid" ] && kill "$second_pid" 2>/dev/null && wait "$second_pid" 2>/dev/null
   [ -n "$oauth_pid" ] && kill "$oauth_pid" 2>/dev/null && wait "$oauth_pid" 2>/dev/null
+  [ -n "$mail_pid" ] && kill "$mail_pid" 2>/dev/null && wait "$mail_pid" 2>/dev/null
   psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
 }
 trap cleanup EXIT
@@ -35,6 +39,12 @@ wait_for "http://127.0.0.1:$oauth_port/.well-known/openid-configuration" "$oauth
 oauth="http://127.0.0.1:$oauth_port"
 export GOOGLE_CLIENT_ID=papertrade-e2e GOOGLE_CLIENT_SECRET=e2e-secret GOOGLE_AUTH_URL="$oauth/authorize" \
   GOOGLE_TOKEN_URL="$oauth/token" GOOGLE_USERINFO_URL="$oauth/userinfo"
+
+# A real SMTP server process receives the app's letters; the tests read them over its HTTP side.
+node end2end/mail-server.mjs "$smtp_port" "$mailbox_port" >"$LOG_DIR/e2e-mail.log" 2>&1 &
+mail_pid=$!
+wait_for "http://127.0.0.1:$mailbox_port/messages" "$mail_pid" "$LOG_DIR/e2e-mail.log"
+export SMTP_URL="smtp://127.0.0.1:$smtp_port" MAIL_FROM="Papertrade <no-reply@papertrade.test>"
 
 # Every test signs in from 127.0.0.1; a roomy limit keeps the per-IP rate limit out of the way.
 export DATABASE_URL="${TEST_DATABASE_URL%/*}/$db" LEPTOS_SITE_ROOT="$(site_root)" PORT="$port" HOST=127.0.0.1 \
@@ -50,4 +60,5 @@ wait_for "http://127.0.0.1:$port/readyz" "$server_pid" "$log"
 wait_for "http://127.0.0.1:$second_port/readyz" "$second_pid" "$second_log"
 
 step "running the Playwright suite (desktop and phone viewports)…"
-(cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" E2E_SECOND_URL="http://127.0.0.1:$second_port" npx playwright test)
+(cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" E2E_SECOND_URL="http://127.0.0.1:$second_port" \
+  E2E_MAILBOX_URL="http://127.0.0.1:$mailbox_port" npx playwright test)

@@ -4,9 +4,10 @@ use crate::ui::components::app_frame::AppFrame;
 use crate::ui::components::hydrate_after_paint::HydrateAfterPaint;
 use crate::ui::components::viewer::SignedIn;
 use crate::ui::pages::{
-    account::AccountPage, dashboard::DashboardPage, history::HistoryPage, landing::LandingPage, login::LoginPage,
-    markets::MarketsPage, not_found::NotFoundPage, notifications::NotificationsPage, signup::SignupPage,
-    stock::StockPage, watchlist::WatchlistPage,
+    account::AccountPage, dashboard::DashboardPage, forgot_password::ForgotPasswordPage, history::HistoryPage,
+    landing::LandingPage, login::LoginPage, markets::MarketsPage, not_found::NotFoundPage,
+    notifications::NotificationsPage, reset_password::ResetPasswordPage, signup::SignupPage, stock::StockPage,
+    verify_email::VerifyEmailPage, watchlist::WatchlistPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
@@ -53,6 +54,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=LandingPage ssr=SsrMode::InOrder />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder />
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::InOrder />
                     <Route path=path!("/markets") view=MarketsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/stocks/:symbol") view=StockPage ssr=SsrMode::InOrder />
                     // The private pages: made only once a signed-in viewer is known.

@@ -1,17 +1,7 @@
-import { test, expect, type Page } from "@playwright/test";
-import { waitForHydration } from "./support";
-
-/** A unique address per test, so tests never share an account. */
-function uniqueUser(prefix: string) {
-  const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  return { email: `${prefix}-${id}@example.com`, username: `${prefix}-${id}`.slice(0, 30) };
-}
+import { test, expect } from "@playwright/test";
+import { openAccountMenu, uniqueUser, waitForHydration } from "./support";
 
 const PASSWORD = "a long practice passphrase";
-
-async function openAccountMenu(page: Page, isMobile: boolean) {
-  if (isMobile) await page.getByRole("button", { name: "Menu" }).click();
-}
 
 test("sign up, log out and log in again", async ({ page, isMobile }) => {
   const user = uniqueUser("ada");

@@ -17,7 +17,7 @@ async fn app_with_mail(vars: &[(&str, &str)]) -> TestApp {
 }
 
 /// An address no other test uses: the SMTP server is shared by the whole test binary.
-fn address(name: &str) -> String {
+pub fn address(name: &str) -> String {
     format!("{name}-{}@example.com", uuid::Uuid::new_v4().simple())
 }
 
@@ -129,6 +129,7 @@ async fn a_forgotten_password_is_reset_from_the_letter_and_every_session_ends() 
         async move { app.call_as(&client, "log_in", &[("email", ada.as_str()), ("password", password)]).await }
     };
     assert!(log_in(tablet.clone(), PASSWORD).await.status().is_success());
+    let (mut tablet_page, _) = crate::live::ready_stream(&app, &tablet).await;
 
     let stranger = browser();
     assert_eq!(app.call_as(&stranger, "request_password_reset", &[("email", &ada.to_uppercase())]).await.status(), 200);
@@ -151,6 +152,7 @@ async fn a_forgotten_password_is_reset_from_the_letter_and_every_session_ends() 
     assert!(done.status().is_redirection() || done.status().is_success(), "{}", done.status());
     assert!(viewer(&app, &laptop).await.is_none(), "the laptop's session ended");
     assert!(viewer(&app, &tablet).await.is_none(), "the tablet's session ended");
+    assert!(tablet_page.ends_within(crate::live::SOON).await, "and the tablet's open page stopped receiving events");
     assert!(!works(token.clone()).await);
     let (status, _) = error_of(
         app.call_as(&stranger, "reset_password", &[("token", &token), ("new_password", "another one!")]).await,

@@ -96,11 +96,11 @@ impl EventReader {
     }
 }
 
-const SOON: Duration = Duration::from_secs(5);
+pub const SOON: Duration = Duration::from_secs(5);
 const QUIET: Duration = Duration::from_millis(1500);
 
 /// Opens a stream and reads its first event, `ready`.
-async fn ready_stream(app: &TestApp, client: &reqwest::Client) -> (EventReader, ReadyEvent) {
+pub async fn ready_stream(app: &TestApp, client: &reqwest::Client) -> (EventReader, ReadyEvent) {
     let mut stream = EventReader::open(app, client, None).await;
     let ready = stream.next_within(SOON).await.expect("a first event");
     assert_eq!(ready.name, "ready");

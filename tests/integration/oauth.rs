@@ -170,25 +170,33 @@ async fn a_provider_sign_in_never_lands_in_a_local_account_that_did_not_verify_t
 #[tokio::test]
 async fn a_verified_email_links_to_the_local_account_and_an_unverified_one_does_not() {
     let fake = FakeProvider::start().await;
-    let app = app_with(&fake).await;
+    let smtp = crate::mailbox::smtp_url();
+    let mut vars = fake.config();
+    vars.push(("SMTP_URL", smtp));
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = TestApp::spawn_with(&vars).await;
+    let ada = crate::email::address("ada");
     let local = browser();
-    sign_up(&app, &local, "ada@example.com", "ada").await;
+    sign_up(&app, &local, &ada, "ada").await;
     let local_id = viewer(&app, &local).await.unwrap().id;
-    // Ada verified her address with us (the verification by mail sets this).
-    sqlx::query("UPDATE users SET email_verified = true WHERE id = $1")
-        .bind(local_id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
 
-    fake.sign_in_as(Person::new("g-unverified", "ada@example.com", false));
+    fake.sign_in_as(Person::new("g-early", &ada, true));
+    let early = browser();
+    sign_in_with(&app, &early, "google").await;
+    assert_ne!(viewer(&app, &early).await.unwrap().id, local_id, "not linked before ada confirms her email");
+
+    // Ada confirms her address from our letter.
+    let token = crate::mailbox::letter(&ada, "Confirm your email").await.token_for("/verify-email");
+    assert_eq!(app.call("verify_email", &[("token", &token)]).await.status(), 200);
+
+    fake.sign_in_as(Person::new("g-unverified", &ada, false));
     let unverified = browser();
     sign_in_with(&app, &unverified, "google").await;
     let stranger = viewer(&app, &unverified).await.expect("signed in to a new account");
     assert_ne!(stranger.id, local_id, "an unverified email must not take over the local account");
     assert_ne!(stranger.username, "ada", "the new account gets a free username");
 
-    fake.sign_in_as(Person::new("g-verified", "ada@example.com", true));
+    fake.sign_in_as(Person::new("g-verified", &ada, true));
     let verified = browser();
     sign_in_with(&app, &verified, "google").await;
     assert_eq!(viewer(&app, &verified).await.unwrap().id, local_id, "a verified email links");
@@ -315,17 +323,28 @@ async fn a_password_change_checks_the_callers_own_password_not_an_account_sharin
     let app = app_with(&fake).await;
     sign_up(&app, &browser(), "ada@example.com", "ada").await;
     // Mallory signs in with a provider account claiming ada's address (unverified, so it stays
-    // apart), and gives it a password of her own (no current one to check yet).
+    // apart). It has no password of its own, and cannot be given one without a check.
     fake.sign_in_as(Person::new("g-mallory", "ada@example.com", false));
     let mallory = browser();
     sign_in_with(&app, &mallory, "google").await;
-    let change = |current: &'static str, new: &'static str| {
+    let change = |current: &'static str| {
         let (app, mallory) = (&app, &mallory);
-        async move { app.call_as(mallory, "change_password", &[("current_password", current), ("new_password", new)]).await }
+        let form = [("current_password", current), ("new_password", "mallory's own passphrase")];
+        async move {
+            let answer = app.call_as(mallory, "change_password", &form).await;
+            (answer.status().as_u16(), answer.text().await.unwrap())
+        }
     };
-    assert_eq!(change("", "mallory's own passphrase").await.status(), 200);
+    let (status, unchecked) = change("").await;
+    assert_eq!(status, 409, "no first password without a check: {unchecked}");
+    assert!(unchecked.contains("signs in with Google"), "{unchecked}");
 
-    // Ada's password is no key to mallory's account; mallory's own is.
-    assert_eq!(change(crate::auth::PASSWORD, "a guess that worked").await.status(), 400, "ada's password is not hers");
-    assert_eq!(change("mallory's own passphrase", "another of her own").await.status(), 200);
+    // So ada's password is no key to anything here: right and wrong guesses get the same answer.
+    assert_eq!(change(crate::auth::PASSWORD).await, (409, unchecked.clone()), "ada's password is not hers");
+    assert_eq!(change("a wrong guess").await, (409, unchecked));
+    let stored: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE provider = 'google'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(stored.is_none());
 }

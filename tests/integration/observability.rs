@@ -374,3 +374,32 @@ async fn json_log_lines_carry_the_request_id_of_the_response() {
         server.wait_for(Duration::from_secs(10), |line| line["spans"][0]["request_id"] == generated.as_str());
     assert_eq!(finished["spans"][0]["path"], "/healthz");
 }
+
+#[tokio::test]
+async fn without_a_relay_letters_are_logged_in_development_and_dropped_loudly_on_an_https_deployment() {
+    let mut development = Server::start(&fresh_database_url().await);
+    development.wait_for(Duration::from_secs(10), |line| {
+        line["message"].as_str().is_some_and(|m| m.contains("mail is not configured"))
+    });
+    let sign_up = |address: &str| {
+        let form = [("email", "lin@example.com"), ("username", "lin"), ("password", PASSWORD)];
+        reqwest::Client::new().post(format!("{address}/api/sign_up")).form(&form).send()
+    };
+    assert!(sign_up(&development.address).await.unwrap().status().is_success());
+    let letter = development.wait_for(Duration::from_secs(10), |line| {
+        line["subject"].as_str().is_some_and(|subject| subject.starts_with("Confirm your email"))
+    });
+    let body = letter["body"].as_str().unwrap();
+    assert!(body.contains("/verify-email?token="), "the developer can follow the link: {body}");
+    assert_eq!(letter["to"], "lin@example.com");
+
+    let mut public = Server::start_with(&fresh_database_url().await, &[("PUBLIC_URL", "https://papertrade.example")]);
+    let off = public
+        .wait_for(Duration::from_secs(10), |line| line["message"].as_str().is_some_and(|m| m.contains("MAIL IS OFF")));
+    assert_eq!(off["level"], "ERROR");
+    assert!(sign_up(&public.address).await.unwrap().status().is_success(), "sign-up works without mail");
+    public.wait_for(Duration::from_secs(10), |line| {
+        line["message"].as_str().is_some_and(|m| m.contains("a letter was not sent"))
+    });
+    assert!(!public.seen.iter().any(|line| line.contains("token=")), "no link in a production log");
+}

@@ -120,13 +120,18 @@ pub async fn upgrade_guest(state: &AppState, user: &SessionUser, form: SignUp<'_
     Ok(())
 }
 
-/// Sets a new password after checking the current one (if the account has one).
+/// Sets a new password after checking the current one. Only password accounts have one: a
+/// Google or GitHub account signs in there, and a guest gets one by keeping the portfolio.
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 pub async fn change_password(state: &AppState, user: &SessionUser, current: &str, new: &str) -> Result<(), AppError> {
-    let new = field("new_password", NewPassword::parse(new))?;
-    if user.has_password {
-        check_current_password(state, user, current).await?;
+    if !user.has_password {
+        return Err(AppError::Conflict(match user.provider {
+            AuthProvider::Guest => "a guest has no password yet; add one with \"Keep your portfolio\"".into(),
+            provider => format!("this account has no password: it signs in with {}", provider.label()),
+        }));
     }
+    let new = field("new_password", NewPassword::parse(new))?;
+    check_current_password(state, user, current).await?;
     let hash = state.passwords.hash(new.expose()).await.map_err(internal)?;
     users::set_password_hash(&state.pool, user.id, &hash).await?;
     Ok(())

@@ -1,6 +1,8 @@
 //! The frame around every page: skip link, header with the product name, navigation and the
-//! notifications bell, footer, and the toasts of the live stream.
+//! notifications bell, the banner asking to confirm an email, footer, and the toasts of the
+//! live stream.
 
+use super::email_banner::EmailBanner;
 use super::live::{provide_live_events, use_live_events, UnreadCount};
 use super::logo::Logo;
 use super::toast::ToastRegion;
@@ -14,6 +16,7 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <SiteHeader />
+        <EmailBanner />
         <main id="main" tabindex="-1">
             {children()}
         </main>

@@ -4,6 +4,7 @@ pub mod app_frame;
 pub mod change;
 pub mod data_table;
 pub mod donut;
+pub mod email_banner;
 pub mod form;
 pub mod hydrate_after_paint;
 pub mod line_chart;

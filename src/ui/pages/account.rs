@@ -1,8 +1,10 @@
-//! Account settings: profile, keeping a guest portfolio, connected sign-ins, password, starting
-//! the portfolio over, and deleting the account.
+//! Account settings: profile, keeping a guest portfolio, connected sign-ins, email, password,
+//! starting the portfolio over, and deleting the account.
 
 use crate::api::auth::{ChangePassword, DeleteAccount, UpdateProfile, UpgradeGuest};
+use crate::api::email::ChangeEmail;
 use crate::api::providers::connected_providers;
+use crate::domain::AuthProvider;
 use crate::ui::components::form::{last_error, FormError, TextField};
 use crate::ui::components::provider_buttons::provider_start_href;
 use crate::ui::components::reset_portfolio::ResetPortfolioForm;
@@ -32,6 +34,7 @@ fn Settings(viewer: Viewer) -> impl IntoView {
             {viewer.is_guest().then(|| view! { <UpgradeGuestForm username=viewer.username.clone() /> })}
             <ConnectedSignIns is_guest=viewer.is_guest() />
             <ProfileForm viewer=viewer.clone() />
+            {(viewer.provider == AuthProvider::Local).then(|| view! { <EmailForm viewer=viewer.clone() /> })}
             {viewer.has_password.then(|| view! { <PasswordForm /> })}
             <ResetPortfolioForm />
             <DeleteForm username=viewer.username.clone() />
@@ -115,6 +118,37 @@ fn ProfileForm(viewer: Viewer) -> impl IntoView {
                 <FormError error />
                 <p class="form-success" role="status">{move || saved().then_some("Saved.")}</p>
                 <button class="button primary" type="submit" disabled=move || update.pending().get()>"Save profile"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// The account's email, whether it is confirmed, and changing it (the current password proves
+/// the owner is asking; the old address is told).
+#[component]
+fn EmailForm(viewer: Viewer) -> impl IntoView {
+    let change = ServerAction::<ChangeEmail>::new();
+    refresh_viewer_after(change);
+    let error = last_error(change);
+    let changed = move || matches!(change.value().get(), Some(Ok(())));
+    let status = if viewer.email_verified { "✓ Confirmed" } else { "Not confirmed yet: look for our letter" };
+    view! {
+        <div class="card settings-card">
+            <h2>"Email"</h2>
+            <p>
+                <strong>{viewer.email.clone().unwrap_or_default()}</strong>
+                " · "
+                <span class:connected=viewer.email_verified>{status}</span>
+            </p>
+            <ActionForm action=change attr:class="stack" attr:novalidate=true>
+                <TextField name="email" label="New email" kind="email" autocomplete="email" error />
+                <TextField name="current_password" label="Current password" kind="password"
+                    autocomplete="current-password" hint="To make sure it is you." error />
+                <FormError error />
+                <p class="form-success" role="status">{move || changed().then_some(
+                    "Email changed. We sent a link to confirm the new address, and told the old one."
+                )}</p>
+                <button class="button primary" type="submit" disabled=move || change.pending().get()>"Change email"</button>
             </ActionForm>
         </div>
     }

@@ -2,12 +2,15 @@
 
 pub mod account;
 pub mod dashboard;
+pub mod forgot_password;
 pub mod history;
 pub mod landing;
 pub mod login;
 pub mod markets;
 pub mod not_found;
 pub mod notifications;
+pub mod reset_password;
 pub mod signup;
 pub mod stock;
+pub mod verify_email;
 pub mod watchlist;

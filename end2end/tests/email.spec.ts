@@ -1,0 +1,67 @@
+import { test, expect } from "@playwright/test";
+import { letterTo, linkIn, openAccountMenu, uniqueUser, waitForHydration } from "./support";
+
+const PASSWORD = "a long practice passphrase";
+const NEW_PASSWORD = "an even longer new passphrase";
+
+test("confirm the email from the letter, forget the password, reset it from another letter", async ({
+  page,
+  isMobile,
+}) => {
+  const user = uniqueUser("mia");
+  await page.goto("/signup");
+  await waitForHydration(page);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Username").fill(user.username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+
+  const banner = page.getByRole("complementary", { name: "Confirm your email" });
+  await expect(banner).toContainText(`We sent a link to ${user.email}`);
+
+  // The letter, as it reached a real SMTP server; its link opens the confirmation page.
+  const confirmation = await letterTo(user.email, "Confirm your email");
+  await page.goto(linkIn(confirmation, "/verify-email"));
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Confirm my email" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `${user.email} is confirmed` })).toBeVisible();
+  await expect(banner).toHaveCount(0);
+  await page.goto("/account");
+  await expect(page.locator(".settings-card").filter({ hasText: "Email" }).first()).toContainText("✓ Confirmed");
+
+  await openAccountMenu(page, isMobile);
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/$/);
+
+  await page.goto("/login");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Forgot password?" }).click();
+  await expect(page).toHaveURL(/\/forgot-password$/);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByRole("button", { name: "Send me a link" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "If an account uses that address" })).toBeVisible();
+
+  const reset = await letterTo(user.email, "Reset your Papertrade password");
+  await page.goto(linkIn(reset, "/reset-password"));
+  await waitForHydration(page);
+  await page.getByLabel("New password").fill("short");
+  await page.getByRole("button", { name: "Save my new password" }).click();
+  await expect(page.getByText("Use at least 8 characters")).toBeVisible();
+  await page.getByLabel("New password").fill(NEW_PASSWORD);
+  await page.getByRole("button", { name: "Save my new password" }).click();
+
+  await expect(page).toHaveURL(/\/login\?reset=done$/);
+  await expect(page.getByRole("status").filter({ hasText: "Your new password is saved" })).toBeVisible();
+  await waitForHydration(page);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(NEW_PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { name: `Hello, ${user.username}` })).toBeVisible();
+  await expect(banner).toHaveCount(0);
+
+  // The reset link worked once.
+  await page.goto(linkIn(reset, "/reset-password"));
+  await expect(page.getByRole("alert")).toContainText("This link has expired or was already used");
+});
