@@ -61,4 +61,4 @@ wait_for "http://127.0.0.1:$second_port/readyz" "$second_pid" "$second_log"
 
 step "running the Playwright suite (desktop and phone viewports)…"
 (cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" E2E_SECOND_URL="http://127.0.0.1:$second_port" \
-  E2E_MAILBOX_URL="http://127.0.0.1:$mailbox_port" npx playwright test)
+  E2E_MAILBOX_URL="http://127.0.0.1:$mailbox_port" npx playwright test ${E2E_ARGS:-})

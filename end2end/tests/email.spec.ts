@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 import { letterTo, linkIn, openAccountMenu, uniqueUser, waitForHydration } from "./support";
 
 const PASSWORD = "a long practice passphrase";
@@ -17,7 +18,7 @@ test("confirm the email from the letter, forget the password, reset it from anot
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
 
-  const banner = page.getByRole("complementary", { name: "Confirm your email" });
+  const banner = page.getByRole("complementary", { name: "Address not confirmed yet" });
   await expect(banner).toContainText(`We sent a link to ${user.email}`);
 
   // The letter, as it reached a real SMTP server; its link opens the confirmation page.
@@ -64,4 +65,29 @@ test("confirm the email from the letter, forget the password, reset it from anot
   // The reset link worked once.
   await page.goto(linkIn(reset, "/reset-password"));
   await expect(page.getByRole("alert")).toContainText("This link has expired or was already used");
+});
+
+test("the pages of a forgotten password have no accessibility violations, in light and dark mode", async ({ page }) => {
+  const user = uniqueUser("axe");
+  await page.goto("/signup");
+  await waitForHydration(page);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Username").fill(user.username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const confirmation = linkIn(await letterTo(user.email, "Confirm your email"), "/verify-email");
+
+  // Signed in with the banner showing, then each page a forgetful learner passes through.
+  const pages = ["/account", confirmation, "/forgot-password", "/reset-password?token=made-up", "/login?reset=done"];
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const path of pages) {
+      await page.goto(path);
+      await waitForHydration(page);
+      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
+      const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`);
+      expect(found, `${path} in ${colorScheme} mode`).toEqual([]);
+    }
+  }
 });

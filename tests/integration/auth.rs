@@ -125,7 +125,37 @@ async fn logout_ends_the_session_on_the_server() {
     let response = client.post(format!("{}/auth/logout", app.address)).send().await.unwrap();
 
     assert_eq!(response.status(), 303);
+    let removal = session_set_cookie(&response).expect("the cookie is cleared");
+    assert!(removal.starts_with("papertrade_session=;") && removal.contains("Max-Age=0"), "{removal}");
     assert!(viewer_with_cookie(&app, &cookie).await.is_none(), "a copied cookie no longer works");
+}
+
+/// A page's request sent with the id from before a sign-in rotated it, answered after the
+/// sign-in: it must not clear the new cookie (that signed a guest out while connecting Google).
+#[tokio::test]
+async fn a_late_request_with_a_rotated_id_leaves_the_new_cookie_alone() {
+    let app = TestApp::spawn().await;
+    let client = browser();
+    let old = session_cookie(&sign_up(&app, &client, "ada@example.com", "ada").await).unwrap();
+    let login = client
+        .post(format!("{}/api/log_in", app.address))
+        .form(&[("email", "ada@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let new = session_cookie(&login).expect("a new id");
+    assert_ne!(new, old);
+
+    let late = reqwest::Client::new()
+        .post(format!("{}/api/current_user", app.address))
+        .header("cookie", &old)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(late.status(), 200);
+    assert_eq!(session_set_cookie(&late), None, "no removal cookie for an id the store does not know");
+    assert!(late.json::<Option<Viewer>>().await.unwrap().is_none(), "and the old id opens nothing");
+    assert!(viewer_with_cookie(&app, &new).await.is_some(), "the new id is signed in");
 }
 
 #[tokio::test]

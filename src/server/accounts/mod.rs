@@ -11,4 +11,5 @@ pub mod password;
 pub mod repo;
 pub mod routes;
 pub mod session;
+pub mod stale_cookie;
 pub mod store;

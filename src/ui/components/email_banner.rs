@@ -6,14 +6,19 @@ use crate::api::email::ResendVerification;
 use crate::ui::components::form::last_error;
 use leptos::prelude::*;
 
+/// Not on the page that confirms the address: it says all there is to say.
+const CONFIRMING_PAGE: &str = "/verify-email";
+
 #[component]
 pub fn EmailBanner() -> impl IntoView {
     let viewer = use_viewer();
+    let location = leptos_router::hooks::use_location();
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
+                let confirming = location.pathname.get() == CONFIRMING_PAGE;
                 let email = match viewer.await {
-                    Ok(Some(user)) if user.needs_to_verify_email() => user.email,
+                    Ok(Some(user)) if user.needs_to_verify_email() && !confirming => user.email,
                     _ => None,
                 };
                 email.map(|email| view! { <Banner email /> })
@@ -36,7 +41,7 @@ fn Banner(email: String) -> impl IntoView {
         }
     };
     view! {
-        <aside class="email-banner" aria-label="Confirm your email">
+        <aside class="email-banner" aria-label="Address not confirmed yet">
             <div class="container email-banner-inner">
                 <p>
                     <strong>"Confirm your email. "</strong>

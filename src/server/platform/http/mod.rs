@@ -14,7 +14,7 @@ mod request_id;
 mod security_headers;
 
 use crate::app::{shell, App};
-use crate::server::accounts::session;
+use crate::server::accounts::{session, stale_cookie};
 use crate::server::platform::state::AppState;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
@@ -47,7 +47,9 @@ pub fn router(state: AppState) -> Router {
         .route_layer(CompressionLayer::new())
         .route(crate::wire::live::EVENTS_PATH, get(crate::server::live::route::stream))
         .fallback(not_found::files_or_page)
+        .layer(from_fn(stale_cookie::mark_unknown_sessions))
         .layer(sessions)
+        .layer(from_fn(stale_cookie::keep_cookie_of_unknown_sessions))
         // Outside the session layers, whose failures are bare 500s.
         .layer(axum::middleware::from_fn(failures::explain_bare_errors))
         // Files need no session: added after the session layers, which therefore skip them.
