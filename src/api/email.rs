@@ -42,14 +42,6 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     anyone(|Visitor { state, .. }| async move { mailed_links::request_reset(&state, &email).await }).await
 }
 
-/// Whether a reset link still works, so its page can say so before asking for a password.
-#[server(prefix = "/api", endpoint = "reset_link_works")]
-pub async fn reset_link_works(token: String) -> Result<bool, AppError> {
-    use crate::server::accounts::mailed_links;
-    use crate::server::platform::http::endpoint::{anyone, Visitor};
-    anyone(|Visitor { state, .. }| async move { mailed_links::reset_link_works(&state, &token).await }).await
-}
-
 /// Uses a reset link: a new password, every session of the account ended, and on to log in.
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {

@@ -65,7 +65,6 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { name: "resend_verification", fields: &[], anonymous: false },
     Endpoint { name: "verify_email", fields: &["token"], anonymous: true },
     Endpoint { name: "request_password_reset", fields: &["email"], anonymous: true },
-    Endpoint { name: "reset_link_works", fields: &["token"], anonymous: false },
     Endpoint { name: "reset_password", fields: &["token", "new_password"], anonymous: true },
     Endpoint { name: "delete_account", fields: &["confirmation"], anonymous: true },
     Endpoint { name: "sign_in_providers", fields: &[], anonymous: false },

@@ -86,13 +86,25 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<String, AppError> 
 }
 
 /// "Forgot password?": mails a reset link if a password account has this address. The answer
-/// is the same either way; only the address's letter limit can refuse, and it counts every
-/// address alike.
+/// is the same either way, after the same work — whether the address has an account is looked
+/// up beside the request, with the letter; only the address's letter limit can refuse, and it
+/// counts every address alike.
 pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError> {
     let email = Email::parse(email).map_err(|error| AppError::field("email", error))?;
     state.rate_limits.check_letter_to(email.as_str())?;
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(error) = mail_reset_link(&state, &email).await {
+            tracing::warn!(?error, "a requested reset letter could not be prepared");
+        }
+    });
+    Ok(())
+}
+
+/// The reset letter, if a password account has `email`.
+async fn mail_reset_link(state: &AppState, email: &Email) -> Result<(), AppError> {
     let mut conn = state.pool.acquire().await?;
-    let account = users::local_account_by_email(&mut conn, &email).await?;
+    let account = users::local_account_by_email(&mut conn, email).await?;
     drop(conn);
     let Some(user_id) = account else { return Ok(()) };
     let username = users::find(&state.pool, user_id).await?.map(|user| user.username).unwrap_or_default();
@@ -124,12 +136,6 @@ pub async fn reset(state: &AppState, token: &str, new_password: &str) -> Result<
     tx.commit().await?;
     crate::server::accounts::session::announce_sign_in_change(&state.pool, holder.user_id).await;
     Ok(holder.user_id)
-}
-
-/// Whether a reset link still works (the page says so before asking for a password).
-pub async fn reset_link_works(state: &AppState, token: &str) -> Result<bool, AppError> {
-    let mut conn = state.pool.acquire().await?;
-    Ok(tokens::peek(&mut conn, &hash_of(token), Purpose::ResetPassword).await?.is_some())
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! whether the address has an account).
 
 use crate::server::platform::config::{MailDelivery, MailSettings};
+use crate::server::platform::metrics::{LetterResult, Metrics};
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
@@ -27,6 +28,7 @@ pub struct Letter {
 pub struct Mailer {
     from: Mailbox,
     transport: Transport,
+    metrics: Metrics,
 }
 
 #[derive(Clone)]
@@ -38,7 +40,7 @@ enum Transport {
 
 impl Mailer {
     /// The mailer of these settings. The URL was checked when the settings were read.
-    pub fn new(settings: &MailSettings) -> Mailer {
+    pub fn new(settings: &MailSettings, metrics: Metrics) -> Mailer {
         let transport = match &settings.delivery {
             MailDelivery::Smtp(url) => match AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret()) {
                 Ok(builder) => Transport::Smtp(builder.timeout(Some(SEND_TIMEOUT)).build()),
@@ -50,7 +52,7 @@ impl Mailer {
             MailDelivery::Log => Transport::Log,
             MailDelivery::Off => Transport::Off,
         };
-        Mailer { from: settings.from.clone(), transport }
+        Mailer { from: settings.from.clone(), transport, metrics }
     }
 
     /// Says at start-up where letters go; loudly when nobody will get them.
@@ -68,14 +70,21 @@ impl Mailer {
         }
     }
 
-    /// Sends `letter` in the background; a failure is logged with the recipient's domain only.
+    /// Sends `letter` in the background; a failure is logged with the recipient's domain only,
+    /// and every outcome counted (`papertrade_letters_total`).
     pub fn send(&self, letter: Letter) {
         let mailer = self.clone();
         tokio::spawn(async move {
-            if let Err(error) = mailer.deliver(&letter).await {
-                let domain = letter.to.rsplit('@').next().unwrap_or("?");
-                tracing::warn!(%error, to_domain = domain, subject = %letter.subject, "a letter was not sent");
-            }
+            let result = match mailer.deliver(&letter).await {
+                Ok(()) if matches!(mailer.transport, Transport::Log) => LetterResult::Logged,
+                Ok(()) => LetterResult::Sent,
+                Err(error) => {
+                    let domain = letter.to.rsplit('@').next().unwrap_or("?");
+                    tracing::warn!(%error, to_domain = domain, subject = %letter.subject, "a letter was not sent");
+                    LetterResult::Failed
+                }
+            };
+            mailer.metrics.letter(result);
         });
     }
 

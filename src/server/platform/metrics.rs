@@ -21,6 +21,7 @@ use std::time::Duration;
 pub const HTTP_REQUEST_DURATION: &str = "papertrade_http_request_duration_seconds";
 pub const ORDERS: &str = "papertrade_orders_total";
 pub const LOGINS: &str = "papertrade_logins_total";
+pub const LETTERS: &str = "papertrade_letters_total";
 pub const SERVER_FUNCTION_ERRORS: &str = "papertrade_server_function_errors_total";
 pub const DB_POOL_CONNECTIONS: &str = "papertrade_db_pool_connections";
 pub const DB_POOL_MAX_CONNECTIONS: &str = "papertrade_db_pool_max_connections";
@@ -64,6 +65,29 @@ impl From<AuthProvider> for LoginMethod {
     }
 }
 
+/// What became of a letter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LetterResult {
+    /// Accepted by the relay.
+    Sent,
+    /// Written to the log (no relay, development).
+    Logged,
+    /// Refused by the relay, timed out, or dropped because mail is off.
+    Failed,
+}
+
+impl LetterResult {
+    const ALL: [LetterResult; 3] = [LetterResult::Sent, LetterResult::Logged, LetterResult::Failed];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            LetterResult::Sent => "sent",
+            LetterResult::Logged => "logged",
+            LetterResult::Failed => "failed",
+        }
+    }
+}
+
 /// What the instance counts; cheap to clone (one shared recorder).
 #[derive(Clone)]
 pub struct Metrics {
@@ -93,6 +117,10 @@ impl Metrics {
             describe_counter!(ORDERS, "Market orders executed, and rejected by reason.");
             describe_counter!(LOGINS, "Sign-in attempts by method and result.");
             describe_counter!(
+                LETTERS,
+                "Letters by what became of them: sent (to the relay), logged (no relay, development), failed."
+            );
+            describe_counter!(
                 SERVER_FUNCTION_ERRORS,
                 "Server functions that answered an error (called over HTTP or while a page rendered), by status."
             );
@@ -106,6 +134,9 @@ impl Metrics {
             }
             for status in AppError::STATUSES {
                 counter!(SERVER_FUNCTION_ERRORS, "status" => status.to_string()).increment(0);
+            }
+            for result in LetterResult::ALL {
+                counter!(LETTERS, "result" => result.as_str()).increment(0);
             }
             for method in LoginMethod::ALL {
                 for result in ["succeeded", "failed"] {
@@ -143,6 +174,10 @@ impl Metrics {
     pub fn server_function_failed(&self, error: &AppError) {
         let status = error.status().to_string();
         self.with(|| counter!(SERVER_FUNCTION_ERRORS, "status" => status).increment(1));
+    }
+
+    pub fn letter(&self, result: LetterResult) {
+        self.with(|| counter!(LETTERS, "result" => result.as_str()).increment(1));
     }
 
     pub fn login(&self, method: LoginMethod, succeeded: bool) {

@@ -48,6 +48,7 @@ impl AppState {
 
     pub fn new(config: Config, pool: PgPool, market_seed: MarketSeed) -> AppState {
         let assets_version = crate::server::platform::http::assets::version_of(&config.site_root);
+        let metrics = Metrics::new();
         AppState {
             leptos_options: config.leptos_options(&crate::server::platform::http::assets::pkg_path(&assets_version)),
             assets_version,
@@ -57,8 +58,8 @@ impl AppState {
             oauth_http: crate::server::accounts::oauth::http_client(),
             market: Market::from_config(&config, market_seed),
             live: Live::new(config.live_streams),
-            metrics: Metrics::new(),
-            mailer: Mailer::new(&config.mail),
+            mailer: Mailer::new(&config.mail, metrics.clone()),
+            metrics,
             config: Arc::new(config),
         }
     }

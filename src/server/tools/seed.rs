@@ -175,7 +175,9 @@ pub async fn seed(pool: &PgPool, passwords: &Passwords, starting_cash: Money) ->
             &users::NewUser {
                 id: account.user_id,
                 email: email.as_ref(),
-                email_verified: account.provider == AuthProvider::Google,
+                // Sample addresses (example.com) count as confirmed: nobody could confirm them, and
+                // the demo would otherwise open under a "confirm your email" banner.
+                email_verified: email.is_some(),
                 password_hash: password_hash.as_deref(),
                 username: &Username::parse(account.username)?,
                 provider: account.provider,
