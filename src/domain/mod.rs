@@ -40,6 +40,7 @@ pub mod limits;
 pub mod market_hours;
 pub mod money;
 pub mod number;
+pub mod open_order;
 pub mod order;
 #[cfg(test)]
 mod order_properties;
