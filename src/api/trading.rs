@@ -35,9 +35,5 @@ pub async fn place_order(
 }
 
 pub fn parse_side(side: &str) -> Result<Side, AppError> {
-    match side.trim() {
-        "buy" => Ok(Side::Buy),
-        "sell" => Ok(Side::Sell),
-        _ => Err(AppError::field("side", "choose buy or sell")),
-    }
+    Side::parse(side).ok_or_else(|| AppError::field("side", "choose buy or sell"))
 }

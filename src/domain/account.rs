@@ -52,6 +52,15 @@ pub enum Side {
 }
 
 impl Side {
+    /// `buy` or `sell`, as stored and as forms send them.
+    pub fn parse(text: &str) -> Option<Side> {
+        match text.trim() {
+            "buy" => Some(Side::Buy),
+            "sell" => Some(Side::Sell),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Side::Buy => "buy",

@@ -54,6 +54,19 @@ impl MarketHours {
         Some(new_york_to_utc(date.and_time(open_time())))
     }
 
+    /// When the session a day order placed at `at` belongs to ends: the close of the session open
+    /// at `at`, or — while the market is closed — of the next one (the order waits for the open
+    /// and lasts through that session). For `Always`, the end of the UTC day.
+    pub fn session_end(self, at: DateTime<Utc>) -> DateTime<Utc> {
+        match self {
+            MarketHours::Always => next_day(at.date_naive()).and_time(NaiveTime::MIN).and_utc(),
+            MarketHours::Nyse => {
+                let opens = self.next_open(at).unwrap_or(at);
+                new_york_to_utc(to_new_york(opens).date().and_time(close_time()))
+            }
+        }
+    }
+
     /// The most recent session close (16:00 New York) at or before `at`; for `Always`, `at` minus 24 hours.
     pub fn previous_close(self, at: DateTime<Utc>) -> DateTime<Utc> {
         if self == MarketHours::Always {
@@ -428,5 +441,15 @@ mod tests {
             assert_eq!(always.next_open(at), None);
             assert_eq!(always.previous_close(at), at - Duration::hours(24));
         }
+    }
+
+    #[test]
+    fn a_day_order_lasts_until_the_close_of_its_session_or_of_the_next_one() {
+        let at = |text: &str| DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc);
+        // Thursday 3 December 2026, 11:00 in New York (EST, UTC-5): today's close, 21:00 UTC.
+        assert_eq!(MarketHours::Nyse.session_end(at("2026-12-03T16:00:00Z")), at("2026-12-03T21:00:00Z"));
+        // After Friday's close: Monday's session.
+        assert_eq!(MarketHours::Nyse.session_end(at("2026-12-04T22:00:00Z")), at("2026-12-07T21:00:00Z"));
+        assert_eq!(MarketHours::Always.session_end(at("2026-12-03T16:00:00Z")), at("2026-12-04T00:00:00Z"));
     }
 }

@@ -34,6 +34,7 @@ macro_rules! string_newtype {
 
 pub mod account;
 pub mod alert;
+pub mod buying_power;
 pub mod coach;
 pub mod email;
 pub mod limits;

@@ -48,12 +48,27 @@ pub enum OrderRejection {
     MarketClosed { next_open: Option<DateTime<Utc>> },
     #[error("that order is too large; try fewer shares")]
     TooLarge,
+    #[error(
+        "you have {} available after your open orders ({} is held for them), and this order needs {}; \
+         cancel an open order or trade less",
+        available.to_usd(), reserved.to_usd(), needed.to_usd()
+    )]
+    CashReserved { needed: Money, available: Money, reserved: Money },
+    #[error("{}", shares_reserved(symbol, *held, *reserved))]
+    SharesReserved { symbol: Symbol, held: i64, reserved: i64, wanted: i64 },
 }
 
 impl OrderRejection {
     /// Every [`OrderRejection::reason`], for counting rejections from zero.
-    pub const REASONS: [&'static str; 5] =
-        ["unknown_symbol", "insufficient_cash", "insufficient_shares", "market_closed", "too_large"];
+    pub const REASONS: [&'static str; 7] = [
+        "unknown_symbol",
+        "insufficient_cash",
+        "insufficient_shares",
+        "market_closed",
+        "too_large",
+        "cash_reserved",
+        "shares_reserved",
+    ];
 
     /// Why, in one stable snake_case word (the `reason` label of the orders metric).
     pub fn reason(&self) -> &'static str {
@@ -63,6 +78,8 @@ impl OrderRejection {
             OrderRejection::InsufficientShares { .. } => "insufficient_shares",
             OrderRejection::MarketClosed { .. } => "market_closed",
             OrderRejection::TooLarge => "too_large",
+            OrderRejection::CashReserved { .. } => "cash_reserved",
+            OrderRejection::SharesReserved { .. } => "shares_reserved",
         }
     }
 }
@@ -89,6 +106,14 @@ fn insufficient_shares(symbol: &Symbol, held: i64, wanted: i64) -> String {
         1 => format!("you hold 1 share of {symbol}, so you cannot sell {wanted}"),
         _ => format!("you hold {held} shares of {symbol}, so you can sell at most {held}, not {wanted}"),
     }
+}
+
+fn shares_reserved(symbol: &Symbol, held: i64, reserved: i64) -> String {
+    let free = (held - reserved).max(0);
+    let are = if reserved == 1 { "is" } else { "are" };
+    format!(
+        "you hold {held} shares of {symbol}, but {reserved} {are} held for your open sell orders, so you can sell at most {free}"
+    )
 }
 
 fn market_closed(next_open: Option<DateTime<Utc>>) -> String {
@@ -240,6 +265,8 @@ mod tests {
             fill(&aapl(), money("0"), None, Side::Sell, shares(1), money("2")).unwrap_err(),
             OrderRejection::MarketClosed { next_open: None },
             OrderRejection::TooLarge,
+            OrderRejection::CashReserved { needed: money("2"), available: money("1"), reserved: money("5") },
+            OrderRejection::SharesReserved { symbol: aapl(), held: 2, reserved: 2, wanted: 1 },
         ];
         let reasons: Vec<&str> = rejections.iter().map(OrderRejection::reason).collect();
         assert_eq!(reasons, OrderRejection::REASONS);

@@ -21,6 +21,7 @@ mod live;
 mod mailbox;
 mod oauth;
 mod observability;
+mod orders;
 mod pages;
 mod portfolio;
 mod portfolios;

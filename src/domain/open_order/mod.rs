@@ -228,25 +228,33 @@ impl OrderTerms {
         }
     }
 
-    /// The cash a buy holds back while it waits — its worst case: the limit, or the stop plus
-    /// [`STOP_RESERVE_PERCENT`]. A sell holds back shares instead (`quantity`), and no cash.
-    pub fn reserved_cash(&self, watch: Watch) -> Result<Money, TermsError> {
+    /// The most a buy may pay per share while it waits — its limit, or its stop plus
+    /// [`STOP_RESERVE_PERCENT`] — and so what it holds back per share. `None` for a sell (it
+    /// holds back shares) and a market order (it does not wait).
+    pub fn worst_price(&self, watch: Watch) -> Option<Money> {
         if self.side == Side::Sell {
-            return Ok(Money::ZERO);
+            return None;
         }
         let with_margin = |stop: Money| {
             Money::from_decimal(stop.amount() * Decimal::from(100 + STOP_RESERVE_PERCENT) / Decimal::ONE_HUNDRED)
         };
-        let per_share = match self.kind {
-            OrderKind::Market => return Ok(Money::ZERO),
-            OrderKind::Limit { limit } | OrderKind::StopLimit { limit, .. } => limit,
-            OrderKind::Stop { stop } => with_margin(stop),
-            OrderKind::TrailingStop { trail } => match watch.water_mark {
-                Some(mark) => with_margin(trail.stop_from(mark, Side::Buy)),
-                None => return Ok(Money::ZERO),
-            },
-        };
-        per_share.checked_times(self.quantity.get()).ok_or(TermsError::TooLarge)
+        match self.kind {
+            OrderKind::Market => None,
+            OrderKind::Limit { limit } | OrderKind::StopLimit { limit, .. } => Some(limit),
+            OrderKind::Stop { stop } => Some(with_margin(stop)),
+            OrderKind::TrailingStop { trail } => {
+                watch.water_mark.map(|mark| with_margin(trail.stop_from(mark, Side::Buy)))
+            }
+        }
+    }
+
+    /// The cash a buy holds back while it waits: [`OrderTerms::worst_price`] for each share. A
+    /// sell holds back shares instead (`quantity`), and no cash.
+    pub fn reserved_cash(&self, watch: Watch) -> Result<Money, TermsError> {
+        match self.worst_price(watch) {
+            Some(per_share) => per_share.checked_times(self.quantity.get()).ok_or(TermsError::TooLarge),
+            None => Ok(Money::ZERO),
+        }
     }
 
     /// What `price` does to the order: fill (and at what price, and why), or wait.

@@ -4,7 +4,8 @@
 //!    market must be open and know the symbol) and every holding's, for the value snapshot; the
 //!    holdings come with the ownership check, in one statement.
 //! 2. Execute, in one PostgreSQL transaction ([`Trading::execute`]): lock the portfolio row,
-//!    then its holding rows (always in that order), apply the pure order rules, write the ledger
+//!    then its holding rows (always in that order), check what its open orders hold back
+//!    (`domain::buying_power`), apply the pure order rules, write the ledger
 //!    row, cash, holding, value snapshot and live event, commit. No quote is asked for while the
 //!    locks are held; if a holding appeared meanwhile that was not quoted, the transaction is
 //!    rolled back, it is quoted, and the order starts again. The `CHECK` constraints (cash ≥ 0,
@@ -18,6 +19,7 @@ mod replay;
 
 pub use replay::rejected;
 
+use crate::domain::buying_power;
 use crate::domain::order::{fill, Execution, OrderRejection};
 use crate::domain::portfolio::Holding;
 use crate::domain::quote::Quote;
@@ -25,6 +27,7 @@ use crate::domain::valuation::total_value;
 use crate::domain::{Shares, Side, Symbol};
 use crate::server::live;
 use crate::server::market::{Market, MarketError, PriceBook};
+use crate::server::orders;
 use crate::server::platform::config::Config;
 use crate::server::platform::metrics::Metrics;
 use crate::server::platform::state::AppState;
@@ -166,7 +169,13 @@ impl Trading {
         let now = book.now();
         let index = stored.holdings.iter().position(|holding| holding.symbol == ticket.symbol);
         let position = index.map(|i| stored.holdings[i].position);
-        let fill = match fill(&ticket.symbol, stored.cash, position, ticket.side, ticket.quantity, quote.price) {
+        // What the portfolio's open orders hold back is not for this order to spend or sell.
+        let reserved = orders::repo::reserved(&mut tx, portfolio.id(), &ticket.symbol, None).await?;
+        let held = position.map_or(0, |position| position.shares);
+        let (cash, symbol) = (stored.cash, &ticket.symbol);
+        let allowed = buying_power::check(symbol, ticket.side, ticket.quantity, quote.price, cash, held, reserved)
+            .and_then(|()| fill(symbol, cash, position, ticket.side, ticket.quantity, quote.price));
+        let fill = match allowed {
             Ok(fill) => fill,
             Err(rejection) => {
                 // A retry is judged against the portfolio its first execution changed (the

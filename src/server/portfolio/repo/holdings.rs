@@ -28,6 +28,16 @@ pub async fn lock_all(conn: &mut PgConnection, portfolio_id: Uuid) -> Result<Vec
         .await
 }
 
+/// The shares of `symbol` the portfolio holds (0 when none).
+pub async fn shares_of(conn: &mut PgConnection, portfolio_id: Uuid, symbol: &Symbol) -> Result<i64, sqlx::Error> {
+    let shares: Option<i64> = sqlx::query_scalar("SELECT shares FROM holdings WHERE portfolio_id = $1 AND symbol = $2")
+        .bind(portfolio_id)
+        .bind(symbol.as_str())
+        .fetch_optional(conn)
+        .await?;
+    Ok(shares.unwrap_or(0))
+}
+
 /// Stores the position after an order: updated, created, or removed when `None`.
 pub async fn save(
     conn: &mut PgConnection,

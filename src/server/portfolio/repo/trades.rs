@@ -60,11 +60,7 @@ pub struct TradeRow {
 impl TradeRow {
     /// The side; the table's CHECK allows only 'buy' and 'sell'.
     pub fn side(&self) -> Side {
-        if self.side == "sell" {
-            Side::Sell
-        } else {
-            Side::Buy
-        }
+        Side::parse(&self.side).unwrap_or(Side::Buy)
     }
 }
 
