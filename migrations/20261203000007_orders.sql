@@ -46,6 +46,10 @@ CREATE TABLE orders (
 CREATE INDEX orders_open_by_symbol ON orders (symbol) WHERE state = 'open';
 -- A portfolio's reservations, and its order list newest first.
 CREATE INDEX orders_by_portfolio ON orders (portfolio_id, placed_at DESC);
+-- Deleting a user clears placed_by on the orders they placed.
+CREATE INDEX orders_placed_by ON orders (placed_by) WHERE placed_by IS NOT NULL;
 
--- A trade that an order became names it; a market order's names none.
+-- A trade that an order became names it; a market order's names none (most trades: the index
+-- holds only the others).
 ALTER TABLE trades ADD COLUMN order_id UUID REFERENCES orders (id);
+CREATE INDEX trades_order_id ON trades (order_id) WHERE order_id IS NOT NULL;

@@ -28,6 +28,7 @@ pub async fn place_order(
             quantity: Shares::parse(&quantity).map_err(|e| AppError::field("quantity", e))?,
             idempotency_key: uuid::Uuid::parse_str(idempotency_key.trim())
                 .map_err(|_| AppError::Invalid("this order form is out of date; reload the page".into()))?,
+            from_order: None,
         };
         Ok(Trading::from_ref(&state).place(user.id, requested_portfolio(portfolio)?, &ticket).await?.into())
     })

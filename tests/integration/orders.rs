@@ -1,14 +1,17 @@
 //! Orders that wait, against a real PostgreSQL: placing one holds back its cash or shares from
 //! every other order, market or waiting, so nothing is promised twice; cancelling gives it back,
-//! once. (The matcher that fills them comes next; these orders are placed through the service.)
+//! once; the matcher fills each exactly when its rule says, at the price, exactly once even with
+//! two instances and a cancel racing. (Placed through the service: the order form comes next.)
 
 use crate::auth::viewer;
 use crate::harness::TestApp;
 use crate::trading::{executed, learner, order, portfolio, rejected};
+use axum::extract::FromRef;
 use papertrade::domain::open_order::{OrderKind, OrderTerms, TimeInForce};
 use papertrade::domain::{Money, Shares, Side, Symbol};
-use papertrade::server::orders::{self, repo::OrderRow, OpenOrderTicket};
+use papertrade::server::orders::{self, matcher, repo::OrderRow, OpenOrderTicket};
 use papertrade::server::portfolio::owned_in;
+use papertrade::server::trading::Trading;
 use papertrade::wire::AppError;
 use uuid::Uuid;
 
@@ -149,4 +152,129 @@ async fn concurrent_placements_never_promise_the_cash_twice() {
         .await
         .unwrap();
     assert_eq!(held.to_string(), "10000.00");
+}
+
+/// One matcher round of `app`'s instance, now.
+async fn match_round(app: &TestApp) -> matcher::Round {
+    let trading = Trading::from_ref(&app.state);
+    matcher::round(&app.pool, &app.state.market, &trading, chrono::Utc::now()).await.unwrap()
+}
+
+async fn order_row(app: &TestApp, id: Uuid) -> OrderRow {
+    let mut conn = app.pool.acquire().await.unwrap();
+    let portfolio: Uuid = sqlx::query_scalar("SELECT portfolio_id FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    orders::repo::by_id(&mut conn, portfolio, id).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn a_limit_buy_fills_when_the_price_falls_to_it_and_says_why() {
+    let (app, dial) = TestApp::spawn_with_dial("100").await;
+    let ada = learner(&app, "ada").await;
+    let open = place(&app, &ada, &ticket(Side::Buy, 5, OrderKind::Limit { limit: money("95") })).await.unwrap();
+    assert_eq!(match_round(&app).await.filled, 0, "100 is above the limit");
+
+    dial.set("94.50");
+    assert_eq!(match_round(&app).await.filled, 1);
+    let filled = order_row(&app, open.id).await;
+    assert_eq!(filled.state, "filled");
+    assert_eq!(
+        filled.state_reason.as_deref(),
+        Some("Your limit buy of 5 AAPL at $95.00 filled at $94.50 because the price fell to $94.50.")
+    );
+    let (price, order_id): (rust_decimal::Decimal, Option<Uuid>) =
+        sqlx::query_as("SELECT price, order_id FROM trades WHERE id = $1")
+            .bind(filled.trade_id.expect("the trade it became"))
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!((price.to_string().as_str(), order_id), ("94.5000", Some(open.id)));
+    assert_eq!(portfolio(&app, &ada).await.cash, money("9527.50"));
+    // Its reservation is free again, and it is not filled twice.
+    executed(order(&app, &ada, "AAPL", "buy", "100").await).await;
+    assert_eq!(match_round(&app).await, matcher::Round::default());
+}
+
+#[tokio::test]
+async fn a_trailing_stop_sell_follows_the_high_and_fills_through_its_stop() {
+    let (app, dial) = TestApp::spawn_with_dial("100").await;
+    let ada = learner(&app, "ada").await;
+    executed(order(&app, &ada, "AAPL", "buy", "10").await).await;
+    let trailing = OrderKind::TrailingStop { trail: papertrade::domain::open_order::Trail::Dollars(money("5")) };
+    let open = place(&app, &ada, &ticket(Side::Sell, 10, trailing)).await.unwrap();
+
+    dial.set("110");
+    match_round(&app).await;
+    assert_eq!(order_row(&app, open.id).await.water_mark.map(|m| m.to_string()), Some("110.00".into()));
+    dial.set("105.01");
+    assert_eq!(match_round(&app).await.filled, 0);
+    dial.set("104");
+    assert_eq!(match_round(&app).await.filled, 1);
+    let reason = order_row(&app, open.id).await.state_reason.unwrap();
+    assert!(reason.ends_with("because the price fell to $104.00, through the stop at $105.00."), "{reason}");
+    assert_eq!(portfolio(&app, &ada).await.cash, money("10040"));
+}
+
+#[tokio::test]
+async fn a_stop_that_gaps_past_its_margin_without_the_cash_is_rejected_and_says_why() {
+    let (app, dial) = TestApp::spawn_with_dial("100").await;
+    let ada = learner(&app, "ada").await;
+    // 90 × ($105 + 5%) = $9,922.50 held; the price gaps to $120: 90 × $120 = $10,800.
+    let open = place(&app, &ada, &ticket(Side::Buy, 90, OrderKind::Stop { stop: money("105") })).await.unwrap();
+    dial.set("120");
+    assert_eq!(match_round(&app).await.rejected, 1);
+    let rejected = order_row(&app, open.id).await;
+    assert_eq!(rejected.state, "rejected");
+    assert!(rejected.state_reason.unwrap().starts_with("Not enough cash: 90 shares at $120.00"));
+    executed(order(&app, &ada, "AAPL", "buy", "83").await).await;
+}
+
+#[tokio::test]
+async fn an_order_past_its_time_in_force_expires_and_frees_its_reservation() {
+    let app = TestApp::spawn_with_fixed_price("100").await;
+    let ada = learner(&app, "ada").await;
+    let open = place(&app, &ada, &ticket(Side::Buy, 100, OrderKind::Limit { limit: money("90") })).await.unwrap();
+    sqlx::query("UPDATE orders SET expires_at = now() - interval '1 second'").execute(&app.pool).await.unwrap();
+    assert_eq!(match_round(&app).await.expired, 1);
+    assert_eq!(order_row(&app, open.id).await.state, "expired");
+    executed(order(&app, &ada, "AAPL", "buy", "100").await).await;
+}
+
+/// Two instances' matchers and the learner's cancels, all at once, over 40 orders that the
+/// price fills: every order ends exactly once, filled (with one trade) or cancelled.
+#[tokio::test]
+async fn two_matchers_and_cancels_racing_end_each_order_exactly_once() {
+    let app = TestApp::spawn_with_fixed_price("100").await;
+    let other = app.another_instance().await;
+    let ada = learner(&app, "ada").await;
+    let mut ids = Vec::new();
+    for _ in 0..40 {
+        ids.push(place(&app, &ada, &ticket(Side::Buy, 1, OrderKind::Limit { limit: money("100") })).await.unwrap().id);
+    }
+    // The matchers go oldest first; the cancels start a moment later, newest first, and meet
+    // them somewhere in between (a cancel that meets a fill waits for it, then finds it filled).
+    let cancels = async {
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        futures_util::future::join_all(ids.iter().rev().map(|id| cancel(&app, &ada, *id))).await
+    };
+    let (first, second, cancels) = tokio::join!(match_round(&app), match_round(&other), cancels);
+
+    let cancelled = cancels.iter().filter(|outcome| outcome.is_ok()).count();
+    assert_eq!(first.filled + second.filled + cancelled, 40, "{first:?} {second:?}");
+    let states: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT o.state, count(t.id) FROM orders o LEFT JOIN trades t ON t.order_id = o.id GROUP BY o.id, o.state",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    for (state, trades) in &states {
+        assert!(matches!((state.as_str(), trades), ("filled", 1) | ("cancelled", 0)), "{state} with {trades} trades");
+    }
+    let filled = states.iter().filter(|(state, _)| state == "filled").count();
+    assert_eq!(filled, first.filled + second.filled);
+    let cash = portfolio(&app, &ada).await.cash;
+    assert_eq!(cash, Money::from_cents(1_000_000 - 10_000 * i64::try_from(filled).unwrap()));
 }

@@ -3,8 +3,9 @@
 //! closed — the order waits for the open), then, under the portfolio's lock, checks the order
 //! against what the portfolio's other open orders hold back and stores it with its own
 //! reservation. Cancelling and filling change an order only while it is open, so each order
-//! ends exactly once.
+//! ends exactly once. The [`matcher`] fills them as prices move.
 
+pub mod matcher;
 pub mod repo;
 
 use crate::domain::buying_power;

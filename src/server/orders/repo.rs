@@ -98,6 +98,7 @@ pub async fn reserved(
 pub struct OrderRow {
     pub id: Uuid,
     pub portfolio_id: Uuid,
+    pub placed_by: Option<Uuid>,
     pub symbol: String,
     pub side: String,
     pub quantity: i64,
@@ -118,7 +119,8 @@ pub struct OrderRow {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str = "id, portfolio_id, symbol, side, quantity, kind, limit_price, stop_price, trail_amount,
+const COLUMNS: &str =
+    "id, portfolio_id, placed_by, symbol, side, quantity, kind, limit_price, stop_price, trail_amount,
     trail_percent, water_mark, triggered, time_in_force, reserved_cash, state, state_reason, trade_id, placed_at,
     expires_at, closed_at";
 
@@ -215,4 +217,83 @@ pub async fn by_idempotency_key(
         .bind(key)
         .fetch_optional(conn)
         .await
+}
+
+/// Claims the open order `id` for this transaction: its row locked, or `false` when it is not
+/// open, or another transaction (a fill on another instance, a cancel) holds it — that one
+/// decides, and this one leaves it (`SKIP LOCKED`, so a matcher never waits behind another).
+pub async fn claim(conn: &mut PgConnection, id: Uuid) -> Result<bool, sqlx::Error> {
+    let claimed: Option<Uuid> =
+        sqlx::query_scalar("SELECT id FROM orders WHERE id = $1 AND state = 'open' FOR UPDATE SKIP LOCKED")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(claimed.is_some())
+}
+
+/// The claimed order `id` filled as `trade_id`, for `reason`.
+pub async fn mark_filled(conn: &mut PgConnection, id: Uuid, trade_id: Uuid, reason: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE orders SET state = 'filled', trade_id = $2, state_reason = $3, closed_at = now()
+         WHERE id = $1 AND state = 'open'",
+    )
+    .bind(id)
+    .bind(trade_id)
+    .bind(reason)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Ends the open order `id` as `state` (`rejected`, `expired`) for `reason`; false if it was not open.
+pub async fn close(conn: &mut PgConnection, id: Uuid, state: &str, reason: &str) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE orders SET state = $2, state_reason = $3, closed_at = now()
+         WHERE id = $1 AND state = 'open'",
+    )
+    .bind(id)
+    .bind(state)
+    .bind(reason)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Expires every open order whose time in force ended by `now`; how many.
+pub async fn expire_due(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE orders SET state = 'expired', closed_at = now(),
+                state_reason = 'expired: its time in force ended before the price met it'
+         WHERE state = 'open' AND expires_at <= $1",
+    )
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+/// Every open order on one of `symbols`, oldest first (the first placed fills first).
+pub async fn open_on(conn: &mut PgConnection, symbols: &[String]) -> Result<Vec<OrderRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM orders WHERE state = 'open' AND symbol = ANY($1) ORDER BY placed_at, id"
+    ))
+    .bind(symbols)
+    .fetch_all(conn)
+    .await
+}
+
+/// The symbols that have open orders.
+pub async fn open_symbols(conn: &mut PgConnection) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT DISTINCT symbol FROM orders WHERE state = 'open'").fetch_all(conn).await
+}
+
+/// What an open order remembers between prices, if it is still open.
+pub async fn save_watch(conn: &mut PgConnection, id: Uuid, watch: Watch) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET water_mark = $2, triggered = $3 WHERE id = $1 AND state = 'open'")
+        .bind(id)
+        .bind(watch.water_mark.map(Money::amount))
+        .bind(watch.triggered)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -1,9 +1,10 @@
 //! Work that runs beside the server: recording each trading day's closing portfolio values, the
-//! coach's scheduled rules, price alerts, and deleting expired sessions, abandoned guests, old
+//! coach's scheduled rules, matching open orders, price alerts, and deleting expired sessions, abandoned guests, old
 //! live events and expired mailed links. Every job is safe to run on several instances at once; the ones that must not
 //! overlap take an advisory lock, and an instance that finds it taken skips that round.
 
 use crate::server::watchlist::triggers;
+use axum::extract::FromRef;
 
 use crate::server::coach;
 use crate::server::live::events;
@@ -37,6 +38,18 @@ pub fn spawn(state: &AppState) {
     every(state, "run the scheduled coach", coach::SCHEDULE_EVERY, Runs::Exclusively(COACH_JOB), |state| async move {
         coach::scheduled_round(&state.pool, &state.market, &state.config.coach, chrono::Utc::now()).await.map(drop)
     });
+    every(
+        state,
+        "match open orders",
+        crate::server::orders::matcher::MATCH_EVERY,
+        Runs::Everywhere,
+        |state| async move {
+            let trading = crate::server::trading::Trading::from_ref(&state);
+            crate::server::orders::matcher::round(&state.pool, &state.market, &trading, chrono::Utc::now())
+                .await
+                .map(drop)
+        },
+    );
     every(state, "check price alerts", triggers::CHECK_EVERY, Runs::Exclusively(ALERTS_JOB), |state| async move {
         triggers::check(&state.pool, &state.market, chrono::Utc::now()).await.map(drop)
     });

@@ -220,6 +220,7 @@ pub async fn seed(pool: &PgPool, passwords: &Passwords, starting_cash: Money) ->
                     realized_pnl: entry.realized_pnl,
                     cash_after: entry.cash_after,
                     idempotency_key: Uuid::new_v4(),
+                    order_id: None,
                     executed_at: now - Duration::days(trade.days_ago),
                 },
             )

@@ -46,12 +46,24 @@ use uuid::Uuid;
 /// the order is refused as a conflict (another order keeps changing the portfolio).
 const REQUOTES: usize = 3;
 
-/// A market order, parsed.
+/// An open order that another instance is filling, or a cancel holds, or that ended already.
+pub const ORDER_TAKEN: &str = "that order is being filled or cancelled already";
+
+/// A market order, parsed — or an open order the matcher fills.
 pub struct OrderTicket {
     pub symbol: Symbol,
     pub side: Side,
     pub quantity: Shares,
     pub idempotency_key: Uuid,
+    /// The open order this executes, with why it fills now (`None`: a market order).
+    pub from_order: Option<FromOrder>,
+}
+
+/// An open order being filled: its id (claimed in the transaction, so only one instance fills
+/// it) and the sentence that says why it fills at this price.
+pub struct FromOrder {
+    pub id: Uuid,
+    pub reason: String,
 }
 
 /// What placing an order needs, taken from the application state.
@@ -109,11 +121,36 @@ impl Trading {
                 });
             }
         };
+        self.run(portfolio, held, ticket, &quote, now).await
+    }
+
+    /// Fills the open order `ticket.from_order` of `placed_by` in `portfolio_id` at `quote`:
+    /// the same steps as a market order, after the same ownership check.
+    pub async fn fill_open_order(
+        &self,
+        placed_by: Uuid,
+        portfolio_id: Uuid,
+        ticket: &OrderTicket,
+        quote: &Quote,
+    ) -> Result<Execution, AppError> {
+        let (portfolio, held) = portfolio::owned_with_holdings(&self.pool, placed_by, Some(portfolio_id)).await?;
+        self.run(portfolio, held, ticket, quote, quote.as_of).await
+    }
+
+    /// Quotes the holdings, locks, executes at `quote`, and follows the commit.
+    async fn run(
+        &self,
+        portfolio: OwnedPortfolio,
+        held: Vec<Holding>,
+        ticket: &OrderTicket,
+        quote: &Quote,
+        now: DateTime<Utc>,
+    ) -> Result<Execution, AppError> {
         let mut book = PriceBook::new(&self.market, now);
         book.insert(ticket.symbol.clone(), quote.clone());
         book.fetch(held.into_iter().map(|holding| holding.symbol).collect()).await;
-        let locked = self.lock_quoted(portfolio, book).await?;
-        let (execution, stored) = self.execute(portfolio, ticket, &quote, locked).await?;
+        let locked = self.lock_quoted(portfolio, ticket, book).await?;
+        let (execution, stored) = self.execute(portfolio, ticket, quote, locked).await?;
         if !execution.replayed {
             self.after_commit(portfolio, &execution, stored).await;
         }
@@ -134,13 +171,21 @@ impl Trading {
 
     /// Begins the order's transaction and locks the portfolio and its holdings — starting over
     /// (after quoting it) whenever a holding is locked that `book` has no quote for.
+    /// An open order is claimed first (its row, skipped if another instance or a cancel holds
+    /// it): order row, then portfolio, then holdings, always in that order.
     async fn lock_quoted<'m>(
         &self,
         portfolio: OwnedPortfolio,
+        ticket: &OrderTicket,
         mut book: PriceBook<'m>,
     ) -> Result<Locked<'m>, AppError> {
         for _ in 0..=REQUOTES {
             let mut tx = crate::server::platform::db::begin(&self.pool).await?;
+            if let Some(order) = &ticket.from_order {
+                if !orders::repo::claim(&mut tx, order.id).await? {
+                    return Err(AppError::Conflict(ORDER_TAKEN.into()));
+                }
+            }
             let mut stored = portfolios::lock(&mut tx, portfolio.id()).await?.ok_or_else(|| {
                 // A reset archived it while this order waited.
                 AppError::Conflict("your portfolio was just reset; reload the page and try again".into())
@@ -170,7 +215,8 @@ impl Trading {
         let index = stored.holdings.iter().position(|holding| holding.symbol == ticket.symbol);
         let position = index.map(|i| stored.holdings[i].position);
         // What the portfolio's open orders hold back is not for this order to spend or sell.
-        let reserved = orders::repo::reserved(&mut tx, portfolio.id(), &ticket.symbol, None).await?;
+        let this_order = ticket.from_order.as_ref().map(|order| order.id);
+        let reserved = orders::repo::reserved(&mut tx, portfolio.id(), &ticket.symbol, this_order).await?;
         let held = position.map_or(0, |position| position.shares);
         let (cash, symbol) = (stored.cash, &ticket.symbol);
         let allowed = buying_power::check(symbol, ticket.side, ticket.quantity, quote.price, cash, held, reserved)
@@ -205,6 +251,7 @@ impl Trading {
             realized_pnl: fill.realized_pnl,
             cash_after: fill.cash_after,
             idempotency_key: ticket.idempotency_key,
+            order_id: this_order,
             executed_at: now,
         };
         // The ledger row first: its idempotency key is unique per portfolio, so a retry of an
@@ -216,6 +263,9 @@ impl Trading {
                 .ok_or_else(|| AppError::Conflict("this order is being placed already; reload the page".into()))?;
             return Ok((execution, stored));
         };
+        if let Some(order) = &ticket.from_order {
+            orders::repo::mark_filled(&mut tx, order.id, trade_id, &order.reason).await?;
+        }
         portfolios::set_cash(&mut tx, portfolio.id(), fill.cash_after).await?;
         holdings::save(&mut tx, portfolio.id(), &ticket.symbol, fill.position_after.as_ref()).await?;
         let value_after = total_value(fill.cash_after, &portfolio::priced(&book, &stored.holdings, &[]));

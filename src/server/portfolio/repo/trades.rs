@@ -15,6 +15,8 @@ pub struct NewTrade<'a> {
     pub realized_pnl: Option<Money>,
     pub cash_after: Money,
     pub idempotency_key: Uuid,
+    /// The open order this trade fills; `None` for a market order.
+    pub order_id: Option<Uuid>,
     pub executed_at: DateTime<Utc>,
 }
 
@@ -24,8 +26,8 @@ pub struct NewTrade<'a> {
 pub async fn insert_once(conn: &mut PgConnection, trade: &NewTrade<'_>) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO trades (portfolio_id, symbol, side, quantity, price, amount, realized_pnl, cash_after,
-                             idempotency_key, executed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                             idempotency_key, executed_at, order_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT ON CONSTRAINT trades_portfolio_id_idempotency_key_key DO NOTHING
          RETURNING id",
     )
@@ -39,6 +41,7 @@ pub async fn insert_once(conn: &mut PgConnection, trade: &NewTrade<'_>) -> Resul
     .bind(trade.cash_after.amount())
     .bind(trade.idempotency_key)
     .bind(trade.executed_at)
+    .bind(trade.order_id)
     .fetch_optional(conn)
     .await
 }
