@@ -41,7 +41,13 @@ pub fn check(
                     available,
                     affordable: affordable(available, per_share).shares,
                 }),
-                (false, false) => Err(OrderRejection::CashReserved { needed, available, reserved: reserved.cash }),
+                (false, false) => Err(OrderRejection::CashReserved(format!(
+                    "you have {} available after your open orders ({} is held for them), and this order needs {}; \
+                     cancel an open order or trade less",
+                    available.to_usd(),
+                    reserved.cash.to_usd(),
+                    needed.to_usd()
+                ))),
             }
         }
         Side::Sell => {
@@ -51,12 +57,14 @@ pub fn check(
                 (false, true) => {
                     Err(OrderRejection::InsufficientShares { symbol: symbol.clone(), held, wanted: quantity.get() })
                 }
-                (false, false) => Err(OrderRejection::SharesReserved {
-                    symbol: symbol.clone(),
-                    held,
-                    reserved: reserved.shares,
-                    wanted: quantity.get(),
-                }),
+                (false, false) => {
+                    let are = if reserved.shares == 1 { "is" } else { "are" };
+                    Err(OrderRejection::SharesReserved(format!(
+                        "you hold {held} shares of {symbol}, but {} {are} held for your open sell orders, so you can \
+                         sell at most {free}",
+                        reserved.shares
+                    )))
+                }
             }
         }
     }

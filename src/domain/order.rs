@@ -48,14 +48,14 @@ pub enum OrderRejection {
     MarketClosed { next_open: Option<DateTime<Utc>> },
     #[error("that order is too large; try fewer shares")]
     TooLarge,
-    #[error(
-        "you have {} available after your open orders ({} is held for them), and this order needs {}; \
-         cancel an open order or trade less",
-        available.to_usd(), reserved.to_usd(), needed.to_usd()
-    )]
-    CashReserved { needed: Money, available: Money, reserved: Money },
-    #[error("{}", shares_reserved(symbol, *held, *reserved))]
-    SharesReserved { symbol: Symbol, held: i64, reserved: i64, wanted: i64 },
+    /// Open orders hold back the cash this order needs; the sentence says how much is left
+    /// (written by `buying_power`, which only the server runs: the browser's order preview
+    /// never sees open orders, so their words stay out of its bundle).
+    #[error("{0}")]
+    CashReserved(String),
+    /// Open sell orders hold back the shares this order would sell; the sentence says how many.
+    #[error("{0}")]
+    SharesReserved(String),
 }
 
 impl OrderRejection {
@@ -78,8 +78,8 @@ impl OrderRejection {
             OrderRejection::InsufficientShares { .. } => "insufficient_shares",
             OrderRejection::MarketClosed { .. } => "market_closed",
             OrderRejection::TooLarge => "too_large",
-            OrderRejection::CashReserved { .. } => "cash_reserved",
-            OrderRejection::SharesReserved { .. } => "shares_reserved",
+            OrderRejection::CashReserved(_) => "cash_reserved",
+            OrderRejection::SharesReserved(_) => "shares_reserved",
         }
     }
 }
@@ -106,14 +106,6 @@ fn insufficient_shares(symbol: &Symbol, held: i64, wanted: i64) -> String {
         1 => format!("you hold 1 share of {symbol}, so you cannot sell {wanted}"),
         _ => format!("you hold {held} shares of {symbol}, so you can sell at most {held}, not {wanted}"),
     }
-}
-
-fn shares_reserved(symbol: &Symbol, held: i64, reserved: i64) -> String {
-    let free = (held - reserved).max(0);
-    let are = if reserved == 1 { "is" } else { "are" };
-    format!(
-        "you hold {held} shares of {symbol}, but {reserved} {are} held for your open sell orders, so you can sell at most {free}"
-    )
 }
 
 fn market_closed(next_open: Option<DateTime<Utc>>) -> String {
@@ -265,8 +257,8 @@ mod tests {
             fill(&aapl(), money("0"), None, Side::Sell, shares(1), money("2")).unwrap_err(),
             OrderRejection::MarketClosed { next_open: None },
             OrderRejection::TooLarge,
-            OrderRejection::CashReserved { needed: money("2"), available: money("1"), reserved: money("5") },
-            OrderRejection::SharesReserved { symbol: aapl(), held: 2, reserved: 2, wanted: 1 },
+            OrderRejection::CashReserved("held".into()),
+            OrderRejection::SharesReserved("held".into()),
         ];
         let reasons: Vec<&str> = rejections.iter().map(OrderRejection::reason).collect();
         assert_eq!(reasons, OrderRejection::REASONS);
