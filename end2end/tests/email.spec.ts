@@ -1,15 +1,13 @@
-import { test, expect } from "@playwright/test";
+import { test, expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { letterTo, linkIn, openAccountMenu, uniqueUser, waitForHydration } from "./support";
 
 const PASSWORD = "a long practice passphrase";
 const NEW_PASSWORD = "an even longer new passphrase";
 
-test("confirm the email from the letter, forget the password, reset it from another letter", async ({
-  page,
-  isMobile,
-}) => {
-  const user = uniqueUser("mia");
+/** A new learner, signed up through the form and landed on the dashboard. */
+async function signUp(page: Page, prefix: string) {
+  const user = uniqueUser(prefix);
   await page.goto("/signup");
   await waitForHydration(page);
   await page.getByLabel("Email").fill(user.email);
@@ -17,6 +15,14 @@ test("confirm the email from the letter, forget the password, reset it from anot
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
+  return user;
+}
+
+test("confirm the email from the letter, forget the password, reset it from another letter", async ({
+  page,
+  isMobile,
+}) => {
+  const user = await signUp(page, "mia");
 
   const banner = page.getByRole("complementary", { name: "Address not confirmed yet" });
   await expect(banner).toContainText(`We sent a link to ${user.email}`);
@@ -77,14 +83,7 @@ for (const colorScheme of ["light", "dark"] as const) {
     // Five pages, each analysed by axe: more than a usual test's work.
     test.setTimeout(60_000);
     await page.emulateMedia({ colorScheme });
-    const user = uniqueUser("axe");
-    await page.goto("/signup");
-    await waitForHydration(page);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Username").fill(user.username);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page).toHaveURL(/\/dashboard$/);
+    const user = await signUp(page, "axe");
     const confirmation = linkIn(await letterTo(user.email, "Confirm your email"), "/verify-email");
 
     // Signed in with the banner showing, then each page a forgetful learner passes through.
