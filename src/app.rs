@@ -6,7 +6,7 @@ use crate::ui::components::viewer::SignedIn;
 use crate::ui::pages::{
     account::AccountPage, dashboard::DashboardPage, forgot_password::ForgotPasswordPage, history::HistoryPage,
     landing::LandingPage, login::LoginPage, markets::MarketsPage, not_found::NotFoundPage,
-    notifications::NotificationsPage, reset_password::ResetPasswordPage, signup::SignupPage, stock::StockPage,
+    notifications::NotificationsPage, orders::OrdersPage, reset_password::ResetPasswordPage, signup::SignupPage, stock::StockPage,
     verify_email::VerifyEmailPage, watchlist::WatchlistPage,
 };
 use leptos::prelude::*;
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=SignedIn ssr=SsrMode::InOrder>
                         <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::InOrder />
                         <Route path=path!("/history") view=HistoryPage ssr=SsrMode::InOrder />
+                        <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::InOrder />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::InOrder />
                         <Route path=path!("/watchlist") view=WatchlistPage ssr=SsrMode::InOrder />
                         <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::InOrder />

@@ -10,6 +10,7 @@ pub mod email;
 pub mod history;
 pub mod market;
 pub mod notifications;
+pub mod orders;
 pub mod platform;
 pub mod portfolio;
 pub mod providers;

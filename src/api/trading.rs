@@ -26,8 +26,7 @@ pub async fn place_order(
             symbol: Symbol::parse(&symbol).map_err(|e| AppError::field("symbol", e))?,
             side: parse_side(&side)?,
             quantity: Shares::parse(&quantity).map_err(|e| AppError::field("quantity", e))?,
-            idempotency_key: uuid::Uuid::parse_str(idempotency_key.trim())
-                .map_err(|_| AppError::Invalid("this order form is out of date; reload the page".into()))?,
+            idempotency_key: parse_order_key(&idempotency_key)?,
             from_order: None,
         };
         Ok(Trading::from_ref(&state).place(user.id, requested_portfolio(portfolio)?, &ticket).await?.into())
@@ -37,4 +36,9 @@ pub async fn place_order(
 
 pub fn parse_side(side: &str) -> Result<Side, AppError> {
     Side::parse(side).ok_or_else(|| AppError::field("side", "choose buy or sell"))
+}
+
+/// The order form's idempotency key; anything but a UUID means the page is out of date.
+pub fn parse_order_key(key: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(key.trim()).map_err(|_| AppError::Invalid("this order form is out of date; reload the page".into()))
 }

@@ -17,6 +17,8 @@ pub struct LedgerEntry {
     pub amount: Money,
     pub realized_pnl: Option<Money>,
     pub cash_after: Money,
+    /// Why an open order filled at this price ("Your limit buy of 5 AAPL at $95.00 filled…").
+    pub why: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -26,6 +26,9 @@ pub struct StockPosition {
     pub cash: Money,
     /// Cash plus every holding at current prices: the base for "weight after this order".
     pub portfolio_value: Money,
+    /// What the portfolio's open orders hold back: cash (every open buy) and shares of this
+    /// stock (its open sells) that a new order cannot use.
+    pub reserved: crate::domain::buying_power::Reserved,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

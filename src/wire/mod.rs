@@ -9,6 +9,7 @@ pub mod history;
 pub mod live;
 pub mod market;
 pub mod notifications;
+pub mod orders;
 pub mod platform;
 pub mod providers;
 pub mod trading;

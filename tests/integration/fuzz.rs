@@ -89,6 +89,14 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { name: "trade_history", fields: &["page", "symbol", "side"], anonymous: false },
     Endpoint { name: "place_order", fields: &["symbol", "side", "quantity", "idempotency_key"], anonymous: false },
     Endpoint { name: "place_order", fields: &["symbol", "side", "quantity", "idempotency_key"], anonymous: false },
+    Endpoint {
+        name: "submit_order",
+        fields: &["symbol", "side", "quantity", "kind", "limit_price", "stop_price", "trail", "trail_unit", "time_in_force", "idempotency_key"],
+        anonymous: false,
+    },
+    Endpoint { name: "change_order", fields: &["order_id", "quantity", "limit_price", "stop_price"], anonymous: false },
+    Endpoint { name: "cancel_order", fields: &["order_id"], anonymous: false },
+    Endpoint { name: "my_orders", fields: &["symbol", "open_only"], anonymous: false },
 ];
 
 fn valid_value(field: &str, rng: &mut Rng) -> String {
@@ -101,7 +109,12 @@ fn valid_value(field: &str, rng: &mut Rng) -> String {
         "symbol" => rng.pick(&["AAPL", "msft", " SPY ", "TSLA"]).to_string(),
         "side" => rng.pick(&["buy", "sell", ""]).to_string(),
         "quantity" => rng.pick(&["1", "2", "10"]).to_string(),
-        "idempotency_key" | "id" => rng.uuid(),
+        "idempotency_key" | "id" | "order_id" => rng.uuid(),
+        "kind" => rng.pick(&["market", "limit", "stop", "stop_limit", "trailing_stop"]).to_string(),
+        "limit_price" | "stop_price" | "trail" => rng.pick(&["95", "105.50", "5", ""]).to_string(),
+        "trail_unit" => rng.pick(&["dollars", "percent"]).to_string(),
+        "time_in_force" => rng.pick(&["day", "gtc"]).to_string(),
+        "open_only" => rng.pick(&["true", "false"]).to_string(),
         "token" => rng.uuid().replace('-', "").repeat(2),
         "page" => rng.pick(&["1", "2", "0"]).to_string(),
         "query" => rng.pick(&["app", "", "S"]).to_string(),

@@ -21,6 +21,7 @@ mod live;
 mod mailbox;
 mod oauth;
 mod observability;
+mod order_form;
 mod orders;
 mod pages;
 mod portfolio;

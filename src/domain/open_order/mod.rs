@@ -4,6 +4,7 @@
 //! Pure, so the order form's preview, the matcher and the docs' worked examples run one set of
 //! rules (docs/ORDERS.md, "Orders that wait").
 
+pub mod form;
 mod words;
 
 use super::{Money, Shares, Side, Symbol};

@@ -64,11 +64,14 @@ pub async fn stock_detail(
         Some(portfolio) => {
             let value = crate::server::portfolio::value_of(state, portfolio).await?;
             let held = value.holdings.iter().find(|h| h.symbol == symbol.as_str());
+            let mut conn = state.pool.acquire().await?;
+            let reserved = crate::server::orders::repo::reserved(&mut conn, portfolio.id(), symbol, None).await?;
             Some(StockPosition {
                 shares: held.map_or(0, |h| h.shares),
                 average_cost: held.map_or(Money::ZERO, |h| h.average_cost),
                 cash: value.cash,
                 portfolio_value: value.total_value,
+                reserved,
             })
         }
         None => None,

@@ -30,6 +30,24 @@ impl<'a> NewNotification<'a> {
     }
 }
 
+impl<'a> NewNotification<'a> {
+    /// What happened to one of `user_id`'s open orders (it filled, or could not), unread.
+    pub fn order_news(user_id: Uuid, title: &'a str, message: &'a str, now: DateTime<Utc>) -> NewNotification<'a> {
+        NewNotification {
+            user_id,
+            title,
+            message,
+            trigger_type: ORDER_NEWS,
+            link: Some("/orders"),
+            created_at: now,
+            read_at: None,
+        }
+    }
+}
+
+/// The trigger type of notifications about open orders.
+pub const ORDER_NEWS: &str = "order";
+
 /// A stored notification, as the centre lists it.
 #[derive(sqlx::FromRow)]
 pub struct NotificationRow {

@@ -13,6 +13,7 @@
 use super::repo::{self, OrderRow};
 use crate::domain::open_order::Decision;
 use crate::server::market::Market;
+use crate::server::notifications::repo::NewNotification;
 use crate::server::trading::{FromOrder, OrderTicket, Trading, ORDER_TAKEN};
 use crate::wire::AppError;
 use chrono::{DateTime, Utc};
@@ -100,13 +101,13 @@ async fn fill(
         Err(AppError::InvalidField { message, .. } | AppError::Invalid(message)) => {
             // The order rules refused it now (a gap past a stop's margin with the cash gone):
             // it ends, saying why, and its reservation is free again.
-            let closed = match pool.acquire().await {
-                Ok(mut conn) => repo::close(&mut conn, order.id, "rejected", &message).await,
-                Err(error) => Err(error),
-            };
-            match closed {
+            match reject(pool, order, &message).await {
                 Ok(true) => Filled::Rejected,
-                _ => Filled::Taken,
+                Ok(false) => Filled::Taken,
+                Err(error) => {
+                    tracing::warn!(order_id = %order.id, ?error, "an open order could not be rejected this round");
+                    Filled::Taken
+                }
             }
         }
         Err(error) => {
@@ -114,4 +115,19 @@ async fn fill(
             Filled::Taken
         }
     }
+}
+
+/// Ends the open order as rejected for `message` and tells its owner, in one transaction;
+/// false when it was no longer open.
+async fn reject(pool: &PgPool, order: &OrderRow, message: &str) -> Result<bool, sqlx::Error> {
+    let mut tx = crate::server::platform::db::begin(pool).await?;
+    if !repo::close(&mut tx, order.id, "rejected", message).await? {
+        return Ok(false);
+    }
+    let owner = repo::owner_of(&mut tx, order.portfolio_id).await?;
+    let text = format!("Your {} order for {} {} could not fill: {message}", order.kind.replace('_', " "), order.quantity, order.symbol);
+    let news = NewNotification::order_news(owner, "Your order could not fill", &text, Utc::now());
+    crate::server::live::publish_notification(&mut tx, &news).await?;
+    tx.commit().await?;
+    Ok(true)
 }

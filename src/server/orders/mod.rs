@@ -7,9 +7,11 @@
 
 pub mod matcher;
 pub mod repo;
+pub mod view;
 
 use crate::domain::buying_power;
-use crate::domain::open_order::{OrderTerms, TermsError};
+use crate::domain::open_order::{OrderKind, OrderTerms, TermsError};
+use crate::domain::{Money, Shares};
 use crate::domain::order::OrderRejection;
 use crate::server::market::{Market, MarketError};
 use crate::server::platform::db;
@@ -18,7 +20,8 @@ use crate::server::portfolio::OwnedPortfolio;
 use crate::server::trading::rejected;
 use crate::wire::AppError;
 use chrono::Utc;
-use repo::OrderRow;
+use crate::wire::orders::OrderBook;
+use repo::{OrderFilter, OrderRow};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -40,10 +43,7 @@ pub async fn place(
 ) -> Result<OrderRow, AppError> {
     let terms = &ticket.terms;
     let now = Utc::now();
-    let quote = market.quote(&terms.symbol, now).await.map_err(|error| match error {
-        MarketError::UnknownSymbol(symbol) => rejected(OrderRejection::UnknownSymbol(symbol.to_string())),
-        MarketError::Unavailable(_) => AppError::Unavailable,
-    })?;
+    let quote = quote(market, &terms.symbol).await?;
     terms.check(quote.price).map_err(terms_error)?;
     let watch = terms.first_watch(quote.price);
     let reserved_cash = terms.reserved_cash(watch).map_err(terms_error)?;
@@ -67,14 +67,78 @@ pub async fn place(
         placed_at: now,
         expires_at: terms.expires_at(now, market.hours.session_end(now)),
     };
-    let id = repo::insert_once(&mut tx, &order).await?;
-    tx.commit().await?;
-    let mut conn = pool.acquire().await?;
-    let stored = match id {
-        Some(id) => repo::by_id(&mut conn, portfolio.id(), id).await?,
-        None => repo::by_idempotency_key(&mut conn, portfolio.id(), ticket.idempotency_key).await?,
+    let stored = match repo::insert_once(&mut tx, &order).await? {
+        Some(stored) => stored,
+        None => repo::by_idempotency_key(&mut tx, portfolio.id(), ticket.idempotency_key).await?.ok_or(AppError::Internal)?,
     };
-    stored.ok_or(AppError::Internal)
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// A change to an open order's quantity, limit or stop; `None` keeps what it is.
+#[derive(Default)]
+pub struct OrderChange {
+    pub quantity: Option<Shares>,
+    pub limit: Option<Money>,
+    pub stop: Option<Money>,
+}
+
+/// Changes the portfolio's open order `id`, atomically: the order is locked (waiting for a fill
+/// or cancel that holds it), and a change to an order that filled, expired or was cancelled
+/// meanwhile changes nothing and says so. The new terms pass the placing checks again, against
+/// what the other open orders hold back.
+#[tracing::instrument(skip_all, fields(portfolio_id = %portfolio.id(), order_id = %id))]
+pub async fn change(
+    pool: &PgPool,
+    market: &Market,
+    portfolio: OwnedPortfolio,
+    id: Uuid,
+    change: &OrderChange,
+) -> Result<OrderRow, AppError> {
+    let not_found = || AppError::NotFound("that order".into());
+    let before = repo::by_id(&mut *pool.acquire().await?, portfolio.id(), id).await?.ok_or_else(not_found)?;
+    let terms = before.terms().ok_or(AppError::Internal)?;
+    let quote = quote(market, &terms.symbol).await?;
+
+    // Order row, then portfolio: the order the matcher locks them in.
+    let mut tx = db::begin(pool).await?;
+    let order = repo::lock(&mut tx, portfolio.id(), id).await?.ok_or_else(not_found)?;
+    if order.state != "open" {
+        return Err(closed(&order, "changed"));
+    }
+    let terms = changed_terms(order.terms().ok_or(AppError::Internal)?, change)?;
+    terms.check(quote.price).map_err(terms_error)?;
+    let watch = order.watch();
+    let reserved_cash = terms.reserved_cash(watch).map_err(terms_error)?;
+    let per_share = terms.worst_price(watch).unwrap_or(quote.price);
+    let stored = portfolios::lock(&mut tx, portfolio.id())
+        .await?
+        .ok_or_else(|| AppError::Conflict("your portfolio was just reset; reload the page and try again".into()))?;
+    let held = crate::server::portfolio::repo::holdings::shares_of(&mut tx, portfolio.id(), &terms.symbol).await?;
+    let reserved = repo::reserved(&mut tx, portfolio.id(), &terms.symbol, Some(id)).await?;
+    buying_power::check(&terms.symbol, terms.side, terms.quantity, per_share, stored.cash, held, reserved)
+        .map_err(rejected)?;
+    let changed = repo::save_terms(&mut tx, id, &terms, reserved_cash).await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// `terms` with `change` applied; a price the order's kind does not have is a field error.
+fn changed_terms(mut terms: OrderTerms, change: &OrderChange) -> Result<OrderTerms, AppError> {
+    if let Some(quantity) = change.quantity {
+        terms.quantity = quantity;
+    }
+    terms.kind = match (terms.kind, change.limit, change.stop) {
+        (kind, None, None) => kind,
+        (OrderKind::Limit { .. }, Some(limit), None) => OrderKind::Limit { limit },
+        (OrderKind::Stop { .. }, None, Some(stop)) => OrderKind::Stop { stop },
+        (OrderKind::StopLimit { stop, limit }, new_limit, new_stop) => {
+            OrderKind::StopLimit { stop: new_stop.unwrap_or(stop), limit: new_limit.unwrap_or(limit) }
+        }
+        (kind, Some(_), _) => return Err(AppError::field("limit_price", format!("a {} order has no limit price", kind.label()))),
+        (kind, None, Some(_)) => return Err(AppError::field("stop_price", format!("a {} order has no stop price", kind.label()))),
+    };
+    Ok(terms)
 }
 
 /// Cancels the portfolio's open order `id`. An order that filled, expired or was cancelled
@@ -85,13 +149,36 @@ pub async fn cancel(pool: &PgPool, portfolio: OwnedPortfolio, id: Uuid) -> Resul
     let not_found = || AppError::NotFound("that order".into());
     match repo::cancel(&mut conn, portfolio.id(), id).await?.ok_or_else(not_found)? {
         repo::Cancel::Cancelled(order) => Ok(order),
-        repo::Cancel::Closed(order) if order.state == "filled" => {
-            Err(AppError::Conflict("that order filled before it could be cancelled; see your history".into()))
-        }
-        repo::Cancel::Closed(order) => {
-            Err(AppError::Conflict(format!("that order is {} already; it cannot be cancelled", order.state)))
-        }
+        repo::Cancel::Closed(order) => Err(closed(&order, "cancelled")),
     }
+}
+
+/// The portfolio's orders matching `filter`, newest first (at most [`LISTED`]), with its cash
+/// and what its open orders hold back.
+pub async fn book(pool: &PgPool, portfolio: OwnedPortfolio, filter: OrderFilter<'_>) -> Result<OrderBook, AppError> {
+    let mut conn = pool.acquire().await?;
+    let rows = repo::list(&mut conn, portfolio.id(), filter, LISTED).await?;
+    let (cash, reserved_cash) = repo::cash_and_reserved(&mut conn, portfolio.id()).await?;
+    Ok(OrderBook { orders: rows.iter().filter_map(view::order_view).collect(), reserved_cash, cash })
+}
+
+/// The most orders a list shows.
+pub const LISTED: i64 = 200;
+
+/// What an order that is no longer open says to a cancel or a change.
+fn closed(order: &OrderRow, verb: &str) -> AppError {
+    match order.state.as_str() {
+        "filled" => AppError::Conflict(format!("that order filled before it could be {verb}; see your history")),
+        state => AppError::Conflict(format!("that order is {state} already; it cannot be {verb}")),
+    }
+}
+
+/// The current price of `symbol`, for the checks at placing and changing.
+async fn quote(market: &Market, symbol: &crate::domain::Symbol) -> Result<crate::domain::quote::Quote, AppError> {
+    market.quote(symbol, Utc::now()).await.map_err(|error| match error {
+        MarketError::UnknownSymbol(symbol) => rejected(OrderRejection::UnknownSymbol(symbol.to_string())),
+        MarketError::Unavailable(_) => AppError::Unavailable,
+    })
 }
 
 fn terms_error(error: TermsError) -> AppError {

@@ -32,17 +32,18 @@ fn prices(kind: OrderKind) -> (Option<Decimal>, Option<Decimal>, Option<Decimal>
     }
 }
 
-/// Stores an open order; `None` when the portfolio already has one with this idempotency key.
-pub async fn insert_once(conn: &mut PgConnection, order: &NewOrder<'_>) -> Result<Option<Uuid>, sqlx::Error> {
+/// Stores an open order and returns it; `None` when the portfolio already has one with this
+/// idempotency key.
+pub async fn insert_once(conn: &mut PgConnection, order: &NewOrder<'_>) -> Result<Option<OrderRow>, sqlx::Error> {
     let (limit, stop, trail_amount, trail_percent) = prices(order.terms.kind);
-    sqlx::query_scalar(
+    sqlx::query_as(&format!(
         "INSERT INTO orders (portfolio_id, placed_by, symbol, side, quantity, kind, limit_price, stop_price,
                              trail_amount, trail_percent, water_mark, triggered, time_in_force, reserved_cash,
                              idempotency_key, placed_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
          ON CONFLICT ON CONSTRAINT orders_portfolio_id_idempotency_key_key DO NOTHING
-         RETURNING id",
-    )
+         RETURNING {COLUMNS}"
+    ))
     .bind(order.portfolio_id)
     .bind(order.placed_by)
     .bind(order.terms.symbol.as_str())
@@ -61,6 +62,41 @@ pub async fn insert_once(conn: &mut PgConnection, order: &NewOrder<'_>) -> Resul
     .bind(order.placed_at)
     .bind(order.expires_at)
     .fetch_optional(conn)
+    .await
+}
+
+/// Locks the portfolio's order `id` for a change (waiting for a fill or cancel that holds it,
+/// so it is seen as they left it).
+pub async fn lock(conn: &mut PgConnection, portfolio_id: Uuid, id: Uuid) -> Result<Option<OrderRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM orders WHERE id = $1 AND portfolio_id = $2 FOR UPDATE"))
+        .bind(id)
+        .bind(portfolio_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Writes new terms and reservation to the locked open order `id`; the order as it is now.
+pub async fn save_terms(
+    conn: &mut PgConnection,
+    id: Uuid,
+    terms: &OrderTerms,
+    reserved_cash: Money,
+) -> Result<OrderRow, sqlx::Error> {
+    let (limit, stop, trail_amount, trail_percent) = prices(terms.kind);
+    sqlx::query_as(&format!(
+        "UPDATE orders SET quantity = $2, limit_price = $3, stop_price = $4, trail_amount = $5,
+                           trail_percent = $6, reserved_cash = $7
+         WHERE id = $1 AND state = 'open'
+         RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(terms.quantity.get())
+    .bind(limit)
+    .bind(stop)
+    .bind(trail_amount)
+    .bind(trail_percent)
+    .bind(reserved_cash.amount())
+    .fetch_one(conn)
     .await
 }
 
@@ -91,6 +127,19 @@ pub async fn reserved(
     .fetch_one(conn)
     .await?;
     Ok(Reserved { cash: Money::from_decimal(cash), shares })
+}
+
+/// The portfolio's cash and what all its open buys hold back of it.
+pub async fn cash_and_reserved(conn: &mut PgConnection, portfolio_id: Uuid) -> Result<(Money, Money), sqlx::Error> {
+    let (cash, reserved): (Decimal, Decimal) = sqlx::query_as(
+        "SELECT p.cash_balance,
+                coalesce((SELECT sum(reserved_cash) FROM orders o WHERE o.portfolio_id = p.id AND o.state = 'open'), 0)
+         FROM portfolios p WHERE p.id = $1",
+    )
+    .bind(portfolio_id)
+    .fetch_one(conn)
+    .await?;
+    Ok((Money::from_decimal(cash), Money::from_decimal(reserved)))
 }
 
 /// An order as stored.
@@ -156,16 +205,28 @@ impl OrderRow {
     }
 }
 
-/// The portfolio's orders, newest first, at most `limit`.
-pub async fn of_portfolio(
+/// Which of a portfolio's orders to list.
+#[derive(Clone, Copy, Default)]
+pub struct OrderFilter<'a> {
+    pub symbol: Option<&'a Symbol>,
+    pub open_only: bool,
+}
+
+/// The portfolio's orders matching `filter`, newest first, at most `limit`.
+pub async fn list(
     conn: &mut PgConnection,
     portfolio_id: Uuid,
+    filter: OrderFilter<'_>,
     limit: i64,
 ) -> Result<Vec<OrderRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM orders WHERE portfolio_id = $1 ORDER BY placed_at DESC, id LIMIT $2"
+        "SELECT {COLUMNS} FROM orders
+         WHERE portfolio_id = $1 AND ($2::text IS NULL OR symbol = $2) AND (NOT $3 OR state = 'open')
+         ORDER BY placed_at DESC, id LIMIT $4"
     ))
     .bind(portfolio_id)
+    .bind(filter.symbol.map(Symbol::as_str))
+    .bind(filter.open_only)
     .bind(limit)
     .fetch_all(conn)
     .await
@@ -296,4 +357,9 @@ pub async fn save_watch(conn: &mut PgConnection, id: Uuid, watch: Watch) -> Resu
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The user who owns portfolio `portfolio_id`.
+pub async fn owner_of(conn: &mut PgConnection, portfolio_id: Uuid) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar("SELECT user_id FROM portfolios WHERE id = $1").bind(portfolio_id).fetch_one(conn).await
 }

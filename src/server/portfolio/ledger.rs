@@ -65,5 +65,6 @@ fn entry(row: TradeRow) -> LedgerEntry {
         amount: Money::from_decimal(row.amount),
         realized_pnl: row.realized_pnl.map(Money::from_decimal),
         cash_after: Money::from_decimal(row.cash_after),
+        why: row.why,
     }
 }

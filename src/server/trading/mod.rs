@@ -27,6 +27,7 @@ use crate::domain::valuation::total_value;
 use crate::domain::{Shares, Side, Symbol};
 use crate::server::live;
 use crate::server::market::{Market, MarketError, PriceBook};
+use crate::server::notifications::repo::NewNotification;
 use crate::server::orders;
 use crate::server::platform::config::Config;
 use crate::server::platform::metrics::Metrics;
@@ -265,6 +266,8 @@ impl Trading {
         };
         if let Some(order) = &ticket.from_order {
             orders::repo::mark_filled(&mut tx, order.id, trade_id, &order.reason).await?;
+            let news = NewNotification::order_news(portfolio.user_id(), "Your order filled", &order.reason, now);
+            live::publish_notification(&mut tx, &news).await?;
         }
         portfolios::set_cash(&mut tx, portfolio.id(), fill.cash_after).await?;
         holdings::save(&mut tx, portfolio.id(), &ticket.symbol, fill.position_after.as_ref()).await?;

@@ -10,6 +10,8 @@ pub mod hydrate_after_paint;
 pub mod line_chart;
 pub mod live;
 pub mod logo;
+pub mod open_orders;
+pub mod order_ticket;
 pub mod position_calculator;
 pub mod provider_buttons;
 pub mod reset_portfolio;

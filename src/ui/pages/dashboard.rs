@@ -9,6 +9,7 @@ use crate::ui::components::change::{Change, PercentChange};
 use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::donut::Donut;
 use crate::ui::components::line_chart::LineChart;
+use crate::ui::components::open_orders::OpenOrders;
 use crate::ui::components::live::{poll_while_offline, use_live_events};
 use crate::ui::components::viewer::use_signed_in;
 use crate::wire::auth::Viewer;
@@ -72,6 +73,8 @@ fn Dashboard(
                     }
                 })}
             </Transition>
+            <OpenOrders placed=Signal::stored(0usize) buying_power=true />
+            <p><a href="/orders">"All orders and their history →"</a></p>
             <h2 class="section-title">"Value over time"</h2>
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the value history…"</p> }>
                 {move || Suspend::new(async move {

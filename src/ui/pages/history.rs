@@ -190,6 +190,9 @@ fn LedgerRow(entry: LedgerEntry) -> impl IntoView {
             }}</td>
             <td class="num hide-narrow">{entry.cash_after.to_usd()}</td>
         </tr>
+        {entry.why.map(|why| view! {
+            <tr class="ledger-why"><td colspan=LEDGER_COLUMNS.len().to_string()><span aria-hidden="true">"↳ "</span>{why}</td></tr>
+        })}
     }
 }
 

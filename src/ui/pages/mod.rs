@@ -9,6 +9,7 @@ pub mod login;
 pub mod markets;
 pub mod not_found;
 pub mod notifications;
+pub mod orders;
 pub mod reset_password;
 pub mod signup;
 pub mod stock;

@@ -1,22 +1,21 @@
 //! One stock: its quote with freshness, day range, price chart with a range selector, the
-//! learner's position, and a buy/sell form that previews the order before it is confirmed.
+//! learner's position, an order form that previews the order before it is confirmed, and the
+//! learner's open orders in this stock.
 
 use crate::api::market::{price_history, stock_detail};
-use crate::api::trading::PlaceOrder;
+use crate::api::orders::SubmitOrder;
 use crate::api::watchlist::{my_watchlist, AddToWatchlist};
-use crate::domain::order::fill;
-use crate::domain::portfolio::Position;
-use crate::domain::quote::{ChartRange, Percent};
-use crate::domain::{Money, Shares, Side, Symbol};
+use crate::domain::quote::ChartRange;
 use crate::ui::components::change::Change;
 use crate::ui::components::form::{last_error, FormError};
 use crate::ui::components::line_chart::LineChart;
+use crate::ui::components::open_orders::OpenOrders;
+use crate::ui::components::order_ticket::OrderTicket;
 use crate::ui::pages::dashboard::refresh_periodically;
 use crate::wire::market::StockView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use rust_decimal::Decimal;
 
 #[component]
 pub fn StockPage() -> impl IntoView {
@@ -25,7 +24,7 @@ pub fn StockPage() -> impl IntoView {
     let symbol = move || params.get().get("symbol").unwrap_or_default().to_uppercase();
     let detail = Resource::new(symbol, |symbol| stock_detail(symbol, None));
     // Owned here, not by the form, so the receipt survives the reload each order triggers.
-    let place = ServerAction::<PlaceOrder>::new();
+    let place = ServerAction::<SubmitOrder>::new();
     Effect::watch(move || place.version().get(), move |_, _, _| detail.refetch(), false);
     view! {
         <Title text=symbol />
@@ -47,7 +46,7 @@ pub fn StockPage() -> impl IntoView {
 }
 
 #[component]
-fn Stock(view: StockView, place: ServerAction<PlaceOrder>) -> impl IntoView {
+fn Stock(view: StockView, place: ServerAction<SubmitOrder>) -> impl IntoView {
     let row = view.row.clone();
     view! {
         <p class="eyebrow">{row.sector.clone()} {view.is_etf.then_some(" · ETF")}</p>
@@ -159,27 +158,8 @@ fn PriceChart(symbol: String) -> impl IntoView {
     }
 }
 
-/// What the order would do, from the same rules the server runs.
-fn preview(view: &StockView, side: Side, quantity: &str) -> Result<String, String> {
-    let Some(position) = &view.position else { return Err(String::new()) };
-    let symbol = Symbol::parse(&view.row.symbol).map_err(|e| e.to_string())?;
-    let quantity = Shares::parse(quantity).map_err(|e| e.to_string())?;
-    let held = (position.shares > 0)
-        .then_some(Position { shares: position.shares, average_price: position.average_cost.amount() });
-    let fill = fill(&symbol, position.cash, held, side, quantity, view.row.price).map_err(|e| e.to_string())?;
-    let shares_after = fill.position_after.map_or(0, |p| p.shares);
-    let value_after = Money::from_decimal(view.row.price.amount() * Decimal::from(shares_after));
-    let weight = Percent::of(value_after.amount(), position.portfolio_value.amount());
-    let verb = if side == Side::Buy { "Costs about" } else { "Raises about" };
-    Ok(format!(
-        "{verb} {} · cash after {} · you would hold {shares_after} shares ({weight}% of your portfolio)",
-        fill.amount.to_usd(),
-        fill.cash_after.to_usd()
-    ))
-}
-
 #[component]
-fn OrderPanel(view: StockView, place: ServerAction<PlaceOrder>) -> impl IntoView {
+fn OrderPanel(view: StockView, place: ServerAction<SubmitOrder>) -> impl IntoView {
     let Some(position) = view.position.clone() else {
         return view! {
             <div class="card order-card">
@@ -189,48 +169,11 @@ fn OrderPanel(view: StockView, place: ServerAction<PlaceOrder>) -> impl IntoView
         }
         .into_any();
     };
-    let error = last_error(place);
-    let side = RwSignal::new(Side::Buy);
-    let quantity = RwSignal::new(String::from("1"));
-    let order_key = view.order_key.to_string();
     let symbol = view.row.symbol.clone();
-    let view_for_preview = view.clone();
-    let preview_text = Memo::new(move |_| preview(&view_for_preview, side.get(), &quantity.get()));
-    let receipt = move || {
-        place.value().get().and_then(Result::ok).map(|r| {
-            let verb = if r.side == Side::Buy { "Bought" } else { "Sold" };
-            format!("{verb} {} {} at {} ({}).", r.quantity, r.symbol, r.price.to_usd(), r.amount.to_usd())
-        })
-    };
-    let quantity_error = move || error.get().and_then(|e| e.message_for("quantity"));
     view! {
-        <div class="card order-card">
-            <h2>"Trade " {symbol.clone()}</h2>
-            <p class="muted">"You hold " <strong>{position.shares}</strong> " shares · cash " {position.cash.to_usd()}</p>
-            <ActionForm action=place attr:class="stack" attr:novalidate=true>
-                <input type="hidden" name="symbol" value=symbol.clone() />
-                <input type="hidden" name="idempotency_key" value=order_key />
-                <fieldset class="side-toggle">
-                    <legend>"Order"</legend>
-                    <label><input type="radio" name="side" value="buy" checked on:change=move |_| side.set(Side::Buy) />" Buy"</label>
-                    <label><input type="radio" name="side" value="sell" on:change=move |_| side.set(Side::Sell) />" Sell"</label>
-                </fieldset>
-                <div class="field">
-                    <label for="order-quantity">"Shares"</label>
-                    <input id="order-quantity" name="quantity" type="number" min="1" step="1" inputmode="numeric"
-                        prop:value=quantity on:input=move |ev| quantity.set(event_target_value(&ev))
-                        aria-invalid=move || quantity_error().is_some().to_string() aria-describedby="order-preview" />
-                </div>
-                <p id="order-preview" class="order-preview" class:field-error=move || preview_text.get().is_err() || quantity_error().is_some()
-                    aria-live="polite" data-testid="order-preview">
-                    {move || quantity_error().unwrap_or_else(|| match preview_text.get() { Ok(text) | Err(text) => text })}
-                </p>
-                <FormError error />
-                <p class="form-success" role="status">{receipt}</p>
-                <button class="button primary" type="submit" disabled=move || place.pending().get() || preview_text.get().is_err()>
-                    {move || format!("Confirm {} of {} {}", if side.get() == Side::Buy { "purchase" } else { "sale" }, quantity.get(), symbol)}
-                </button>
-            </ActionForm>
+        <div class="order-column">
+            <OrderTicket view position place />
+            <OpenOrders symbol placed=place.version() />
         </div>
     }
     .into_any()

@@ -58,6 +58,9 @@ pub struct TradeRow {
     pub realized_pnl: Option<rust_decimal::Decimal>,
     pub cash_after: rust_decimal::Decimal,
     pub executed_at: DateTime<Utc>,
+    /// Why an open order filled when it did (the ledger's listing only).
+    #[sqlx(default)]
+    pub why: Option<String>,
 }
 
 impl TradeRow {
@@ -141,9 +144,11 @@ pub async fn list(
     offset: i64,
 ) -> Result<Vec<TradeRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at FROM trades
-         WHERE portfolio_id = $1 AND ($2::text IS NULL OR symbol = $2) AND ($3::text IS NULL OR side = $3)
-         ORDER BY executed_at DESC, id DESC LIMIT $4 OFFSET $5",
+        "SELECT t.id, t.symbol, t.side, t.quantity, t.price, t.amount, t.realized_pnl, t.cash_after, t.executed_at,
+                o.state_reason AS why
+         FROM trades t LEFT JOIN orders o ON o.id = t.order_id
+         WHERE t.portfolio_id = $1 AND ($2::text IS NULL OR t.symbol = $2) AND ($3::text IS NULL OR t.side = $3)
+         ORDER BY t.executed_at DESC, t.id DESC LIMIT $4 OFFSET $5",
     )
     .bind(portfolio_id)
     .bind(filter.symbol.map(Symbol::as_str))
