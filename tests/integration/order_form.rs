@@ -161,3 +161,20 @@ async fn only_the_owner_sees_changes_or_cancels_an_order() {
     let cancelled = app.call_as(&ada, "cancel_order", &[("order_id", &id)]).await;
     assert_eq!(cancelled.json::<OrderView>().await.unwrap().state, OrderState::Cancelled);
 }
+
+#[tokio::test]
+async fn the_coach_explains_a_first_limit_order_and_a_market_order_far_from_the_close_once() {
+    let app = TestApp::spawn_with_quote("105.00", "100.00").await;
+    let ada = learner(&app, "ada").await;
+    executed(order(&app, &ada, "AAPL", "buy", "1").await).await;
+    executed(order(&app, &ada, "AAPL", "buy", "1").await).await;
+    for limit in ["90", "91"] {
+        waiting(submit(&app, &ada, &[("side", "buy"), ("quantity", "1"), ("kind", "limit"), ("limit_price", limit)]).await).await;
+    }
+    let notes: NotificationPage = app.call_as(&ada, "notifications", &[]).await.json().await.unwrap();
+    let titled = |title: &str| notes.items.iter().filter(|note| note.title == title).count();
+    assert_eq!(titled("AAPL was moving fast"), 1, "{notes:?}");
+    assert_eq!(titled("Your first limit order"), 1);
+    let far = notes.items.iter().find(|note| note.title == "AAPL was moving fast").unwrap();
+    assert!(far.message.starts_with("You bought AAPL at $105.00 with a market order, 5% above the last close of $100.00."));
+}

@@ -89,6 +89,22 @@ pub async fn after_trade(
     }
 }
 
+/// Delivers a lesson of the order path (an order type used for the first time, a market order
+/// far from the last close) on the portfolio's track, once per its rule's cooldown. Never fails
+/// the order: a problem is logged.
+pub async fn lesson(pool: &PgPool, portfolio: OwnedPortfolio, advice: Option<Advice>, now: DateTime<Utc>) {
+    let Some(advice) = advice else { return };
+    let delivered: Result<(), sqlx::Error> = async {
+        let mut tx = crate::server::platform::db::begin(pool).await?;
+        deliver(&mut tx, Track::of_owned(portfolio), std::slice::from_ref(&advice), now).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(error) = delivered {
+        tracing::warn!(?error, key = %advice.key, "the coach could not deliver a lesson");
+    }
+}
+
 /// One scheduled pass over every active portfolio; returns how many notifications it wrote.
 pub async fn scheduled_round(
     pool: &PgPool,

@@ -67,11 +67,18 @@ pub async fn place(
         placed_at: now,
         expires_at: terms.expires_at(now, market.hours.session_end(now)),
     };
-    let stored = match repo::insert_once(&mut tx, &order).await? {
-        Some(stored) => stored,
-        None => repo::by_idempotency_key(&mut tx, portfolio.id(), ticket.idempotency_key).await?.ok_or(AppError::Internal)?,
+    let (stored, first_time) = match repo::insert_once(&mut tx, &order).await? {
+        Some(stored) => (stored, true),
+        None => {
+            let earlier = repo::by_idempotency_key(&mut tx, portfolio.id(), ticket.idempotency_key).await?;
+            (earlier.ok_or(AppError::Internal)?, false)
+        }
     };
     tx.commit().await?;
+    if first_time {
+        let lesson = crate::domain::coach::order_lessons::first_of_its_kind(terms, reserved_cash);
+        crate::server::coach::lesson(pool, portfolio, lesson, now).await;
+    }
     Ok(stored)
 }
 

@@ -10,7 +10,8 @@
 //!    locks are held; if a holding appeared meanwhile that was not quoted, the transaction is
 //!    rolled back, it is quoted, and the order starts again. The `CHECK` constraints (cash ≥ 0,
 //!    shares > 0) are the backstop (docs/ORDERS.md, step by step).
-//! 3. After the commit ([`Trading::after_commit`]): metrics and the coach, outside the transaction.
+//! 3. After the commit ([`Trading::after_commit`]): metrics and the coach (with the lesson of a
+//!    market order far from the last close), outside the transaction.
 //!
 //! An idempotency key makes a retried order return the first execution instead of a second one
 //! ([`replay`]).
@@ -20,6 +21,8 @@ mod replay;
 pub use replay::rejected;
 
 use crate::domain::buying_power;
+use crate::domain::coach::order_lessons::far_from_close;
+use crate::domain::coach::Advice;
 use crate::domain::order::{fill, Execution, OrderRejection};
 use crate::domain::portfolio::Holding;
 use crate::domain::quote::Quote;
@@ -153,7 +156,12 @@ impl Trading {
         let locked = self.lock_quoted(portfolio, ticket, book).await?;
         let (execution, stored) = self.execute(portfolio, ticket, quote, locked).await?;
         if !execution.replayed {
-            self.after_commit(portfolio, &execution, stored).await;
+            // A market order far from the last close is a moment to explain limit orders.
+            let lesson = ticket.from_order.is_none().then(|| {
+                let settings = &self.config.coach;
+                far_from_close(ticket.symbol.as_str(), ticket.side, quote.price, quote.previous_close, settings)
+            });
+            self.after_commit(portfolio, &execution, stored, lesson.flatten()).await;
         }
         Ok(execution)
     }
@@ -301,7 +309,13 @@ impl Trading {
 
     /// What follows a committed order: it is counted, and the coach looks at the portfolio as
     /// the order left it. Neither can fail the order.
-    async fn after_commit(&self, portfolio: OwnedPortfolio, execution: &Execution, stored: StoredPortfolio) {
+    async fn after_commit(
+        &self,
+        portfolio: OwnedPortfolio,
+        execution: &Execution,
+        stored: StoredPortfolio,
+        lesson: Option<Advice>,
+    ) {
         self.metrics.order_executed();
         tracing::info!(trade_id = %execution.trade_id, quantity = execution.quantity.get(), price = %execution.price, "order executed");
         crate::server::coach::after_trade(
@@ -313,6 +327,7 @@ impl Trading {
             execution.executed_at,
         )
         .await;
+        crate::server::coach::lesson(&self.pool, portfolio, lesson, execution.executed_at).await;
     }
 
     fn reject(&self, rejection: OrderRejection) -> AppError {

@@ -170,33 +170,25 @@ pub fn OrderTicket(view: StockView, position: StockPosition, place: ServerAction
                     <p id="order-kind-hint" class="field-hint">{hint}</p>
                 </div>
                 <PriceInput name="quantity" label="Shares" typed=typed.quantity error numeric=true />
-                <Show when=move || typed.uses("limit_price")>
-                    <PriceInput name="limit_price" label="Limit price ($)" typed=typed.limit_price error />
-                </Show>
-                <Show when=move || typed.uses("stop_price")>
-                    <PriceInput name="stop_price" label="Stop price ($)" typed=typed.stop_price error />
-                </Show>
-                <Show when=move || typed.uses("trail")>
-                    <div class="trail-fields">
-                        <PriceInput name="trail" label="Trail by" typed=typed.trail error />
-                        <div class="field">
-                            <label for="order-trail_unit">"In"</label>
-                            <select id="order-trail_unit" name="trail_unit" on:change=move |ev| typed.trail_unit.set(event_target_value(&ev))>
-                                <option value="dollars">"Dollars"</option>
-                                <option value="percent">"Percent"</option>
-                            </select>
-                        </div>
-                    </div>
-                </Show>
-                <Show when=move || typed.uses("time_in_force")>
+                <PriceInput name="limit_price" label="Limit price ($)" typed=typed.limit_price error shown=Signal::derive(move || typed.uses("limit_price")) />
+                <PriceInput name="stop_price" label="Stop price ($)" typed=typed.stop_price error shown=Signal::derive(move || typed.uses("stop_price")) />
+                <div class="trail-fields" hidden=move || !typed.uses("trail")>
+                    <PriceInput name="trail" label="Trail by" typed=typed.trail error />
                     <div class="field">
-                        <label for="order-time_in_force">"Good for"</label>
-                        <select id="order-time_in_force" name="time_in_force" on:change=move |ev| typed.time_in_force.set(event_target_value(&ev))>
-                            <option value="day">"Today only (until the close)"</option>
-                            <option value="gtc">{format!("Until cancelled (at most {GTC_DAYS} days)")}</option>
+                        <label for="order-trail_unit">"In"</label>
+                        <select id="order-trail_unit" name="trail_unit" on:change=move |ev| typed.trail_unit.set(event_target_value(&ev))>
+                            <option value="dollars">"Dollars"</option>
+                            <option value="percent">"Percent"</option>
                         </select>
                     </div>
-                </Show>
+                </div>
+                <div class="field" hidden=move || !typed.uses("time_in_force")>
+                    <label for="order-time_in_force">"Good for"</label>
+                    <select id="order-time_in_force" name="time_in_force" on:change=move |ev| typed.time_in_force.set(event_target_value(&ev))>
+                        <option value="day">"Today only (until the close)"</option>
+                        <option value="gtc">{format!("Until cancelled (at most {GTC_DAYS} days)")}</option>
+                    </select>
+                </div>
                 <p id="order-preview" class="order-preview" class:field-error=move || preview_text.get().is_err()
                     aria-live="polite" data-testid="order-preview">
                     {move || match preview_text.get() { Ok(text) | Err(text) => text }}
@@ -220,12 +212,15 @@ fn PriceInput(
     typed: RwSignal<String>,
     error: Signal<Option<AppError>>,
     #[prop(optional)] numeric: bool,
+    /// Whether the chosen order type uses this field; a hidden field is still sent, and ignored.
+    #[prop(optional, into)]
+    shown: Option<Signal<bool>>,
 ) -> impl IntoView {
     let id = format!("order-{name}");
     let message_id = format!("{id}-message");
     let message = move || error.get().and_then(|e| e.message_for(name));
     view! {
-        <div class="field">
+        <div class="field" hidden=move || shown.is_some_and(|shown| !shown.get())>
             <label for=id.clone()>{label}</label>
             <input id=id name=name type="text" inputmode=if numeric { "numeric" } else { "decimal" } autocomplete="off"
                 prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))

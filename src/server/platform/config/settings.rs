@@ -85,6 +85,9 @@ pub(super) struct Settings {
     #[arg(long, env = "COACH_CONCENTRATION_PERCENT", default_value = "40",
           value_parser = whole::<u32>(5..=100, "a whole number of percent"))]
     coach_concentration_percent: u32,
+    #[arg(long, env = "COACH_FAR_FROM_CLOSE_PERCENT", default_value = "3",
+          value_parser = whole::<u32>(1..=100, "a whole number of percent"))]
+    coach_far_from_close_percent: u32,
     #[command(flatten)]
     oauth: oauth::OAuthArgs,
     #[command(flatten)]
@@ -133,6 +136,7 @@ impl Settings {
             mail: self.mail.into_settings(https),
             coach: CoachSettings {
                 concentration_percent: Decimal::from(self.coach_concentration_percent),
+                far_from_close_percent: Decimal::from(self.coach_far_from_close_percent),
                 ..CoachSettings::default()
             },
             log_format: self.observability.log_format,

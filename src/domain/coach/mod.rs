@@ -8,6 +8,8 @@
 //! Every message says what happened with concrete figures, explains the idea behind it, and
 //! suggests what to consider — never which stock to buy or sell. See `docs/COACH.md`.
 
+pub mod order_lessons;
+
 use super::alert::AlertDirection;
 use super::number::format_count;
 use super::quote::Percent;
@@ -29,6 +31,8 @@ pub enum Rule {
     IdleCash,
     Overtrading,
     PriceAlert,
+    OrderTypes,
+    FarFromClose,
 }
 
 /// When the coach looks at a portfolio.
@@ -43,7 +47,7 @@ pub enum Occasion {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 8] = [
+    pub const ALL: [Rule; 10] = [
         Rule::Welcome,
         Rule::FirstTrade,
         Rule::Concentration,
@@ -52,6 +56,8 @@ impl Rule {
         Rule::IdleCash,
         Rule::Overtrading,
         Rule::PriceAlert,
+        Rule::OrderTypes,
+        Rule::FarFromClose,
     ];
 
     /// The `notifications.trigger_type` of this rule's advice.
@@ -65,6 +71,8 @@ impl Rule {
             Rule::IdleCash => "idle_cash",
             Rule::Overtrading => "overtrading",
             Rule::PriceAlert => "price_alert",
+            Rule::OrderTypes => "order_types",
+            Rule::FarFromClose => "far_from_close",
         }
     }
 
@@ -72,9 +80,9 @@ impl Rule {
     /// Price alerts have no rest (zero): each alert fires once, and the server retires it.
     pub fn cooldown(self) -> Option<Duration> {
         match self {
-            Rule::Welcome | Rule::FirstTrade => None,
+            Rule::Welcome | Rule::FirstTrade | Rule::OrderTypes => None,
             Rule::Concentration => Some(Duration::days(3)),
-            Rule::BigLoss | Rule::IdleCash => Some(Duration::days(7)),
+            Rule::BigLoss | Rule::IdleCash | Rule::FarFromClose => Some(Duration::days(7)),
             Rule::Milestone => Some(Duration::days(30)),
             // About once a trading day: short enough to fire again the next morning.
             Rule::Overtrading => Some(Duration::hours(20)),
@@ -83,7 +91,8 @@ impl Rule {
     }
 
     /// Whether [`advise`] evaluates this rule on `occasion`. Price alerts are evaluated by the
-    /// server against quotes, never here.
+    /// server against quotes, and the order lessons ([`order_lessons`]) when an order is placed
+    /// or executes — never here.
     pub fn evaluated_on(self, occasion: Occasion) -> bool {
         use Occasion::{Scheduled, SignedUp, Traded};
         match self {
@@ -91,7 +100,7 @@ impl Rule {
             Rule::FirstTrade | Rule::Overtrading => occasion == Traded,
             Rule::Concentration | Rule::BigLoss | Rule::Milestone => matches!(occasion, Traded | Scheduled),
             Rule::IdleCash => occasion == Scheduled,
-            Rule::PriceAlert => false,
+            Rule::PriceAlert | Rule::OrderTypes | Rule::FarFromClose => false,
         }
     }
 }
@@ -109,6 +118,9 @@ pub struct CoachSettings {
     pub idle_days: i64,
     /// This many trades in one trading day, or more, is overtrading.
     pub overtrading_trades: i64,
+    /// A market order this far from the previous close (percent), or further, gets the lesson
+    /// about limit orders ([`order_lessons::far_from_close`]).
+    pub far_from_close_percent: Decimal,
 }
 
 impl Default for CoachSettings {
@@ -119,6 +131,7 @@ impl Default for CoachSettings {
             idle_cash_percent: Decimal::from(90),
             idle_days: 3,
             overtrading_trades: 10,
+            far_from_close_percent: Decimal::from(3),
         }
     }
 }
@@ -215,7 +228,7 @@ pub fn advise(
             Rule::Milestone => milestone(facts).into_iter().filter(|a| !outshone(a, marks, now)).collect(),
             Rule::IdleCash => idle_cash(facts, settings, now).into_iter().collect(),
             Rule::Overtrading => overtrading(facts, settings).into_iter().collect(),
-            Rule::PriceAlert => Vec::new(),
+            Rule::PriceAlert | Rule::OrderTypes | Rule::FarFromClose => Vec::new(),
         };
         advice.extend(candidates.into_iter().filter(|a| is_due(marks.get(&a.key).copied(), rule.cooldown(), now)));
     }
@@ -463,7 +476,7 @@ fn total_value(facts: &PortfolioFacts) -> Decimal {
 }
 
 /// `Apple Inc. (AAPL)`, or just `AAPL` when the name adds nothing.
-fn label(symbol: &str, name: &str) -> String {
+pub(crate) fn label(symbol: &str, name: &str) -> String {
     let name = name.trim();
     if name.is_empty() || name.eq_ignore_ascii_case(symbol) {
         symbol.to_owned()
@@ -472,7 +485,7 @@ fn label(symbol: &str, name: &str) -> String {
     }
 }
 
-fn stock_link(symbol: &str) -> String {
+pub(crate) fn stock_link(symbol: &str) -> String {
     format!("/stocks/{symbol}")
 }
 
@@ -481,7 +494,7 @@ fn plain_percent(percent: Decimal) -> String {
     format!("{}%", percent.normalize())
 }
 
-fn shares(count: i64) -> String {
+pub(crate) fn shares(count: i64) -> String {
     match count {
         1 => "1 share".to_owned(),
         n => format!("{} shares", format_count(n)),
@@ -601,9 +614,13 @@ mod tests {
                 "milestone",
                 "idle_cash",
                 "overtrading",
-                "price_alert"
+                "price_alert",
+                "order_types",
+                "far_from_close"
             ]
         );
+        assert_eq!(Rule::OrderTypes.cooldown(), None);
+        assert_eq!(Rule::FarFromClose.cooldown(), Some(Duration::days(7)));
         assert_eq!(Rule::Welcome.cooldown(), None);
         assert_eq!(Rule::FirstTrade.cooldown(), None);
         assert_eq!(Rule::Concentration.cooldown(), Some(Duration::days(3)));
@@ -1053,6 +1070,7 @@ mod tests {
         for direction in [AlertDirection::Above, AlertDirection::Below] {
             all.push(price_alert("ABCDEFGHIJ", long_name, direction, money("1000000"), money("999999.99")));
         }
+        all.extend(order_lessons::tests::every_lesson());
         all
     }
 
