@@ -21,14 +21,20 @@ async function signInAsGuest(page: Page) {
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
+/** The stock page's order form (the open orders' change forms have fields of the same names). */
+function orderForm(page: Page, symbol: string) {
+  return page.getByRole("form", { name: `Trade ${symbol}` });
+}
+
 async function placeLimitBuy(page: Page, symbol: string, shares: number, limit: string) {
-  await page.getByLabel("Order type").selectOption("limit");
-  await page.getByLabel("Shares").fill(String(shares));
-  await page.getByLabel("Limit price ($)").fill(limit);
-  await expect(page.getByTestId("order-preview")).toContainText(
-    `If ${symbol} falls to $${limit} or below, buy ${shares} shares at that price or better.`,
+  const form = orderForm(page, symbol);
+  await form.getByLabel("Order type").selectOption("limit");
+  await form.getByLabel("Shares").fill(String(shares));
+  await form.getByLabel("Limit price ($)").fill(limit);
+  await expect(form.getByTestId("order-preview")).toContainText(
+    `If ${symbol} falls to $${limit} or below, buy ${shares} share${shares === 1 ? "" : "s"} at that price or better.`,
   );
-  await page.getByRole("button", { name: `Place limit buy of ${shares} ${symbol}` }).click();
+  await form.getByRole("button", { name: `Place limit buy of ${shares} ${symbol}` }).click();
   await expect(page.getByRole("status").filter({ hasText: `Limit buy of ${shares} ${symbol} placed` })).toBeVisible();
 }
 
@@ -41,10 +47,11 @@ test("a limit buy waits, fills when the price falls to it with a live notice; an
   await page.goto(`/stocks/${symbol}`);
   await waitForHydration(page);
   await expect(page.getByTestId("quote-price")).toHaveText("$100.00");
-  await page.getByLabel("Order type").selectOption("limit");
-  await page.getByLabel("Shares").fill("5");
-  await page.getByLabel("Limit price ($)").fill("95.00");
-  await expect(page.getByTestId("order-preview")).toHaveText(
+  const form = orderForm(page, symbol);
+  await form.getByLabel("Order type").selectOption("limit");
+  await form.getByLabel("Shares").fill("5");
+  await form.getByLabel("Limit price ($)").fill("95.00");
+  await expect(form.getByTestId("order-preview")).toHaveText(
     `If ${symbol} falls to $95.00 or below, buy 5 shares at that price or better. ` +
       "It holds back $475.00 of your cash until it fills or today's session closes.",
   );
@@ -87,16 +94,17 @@ test("an open order's limit is changed in place, and the preview refuses what ca
   await page.goto(`/stocks/${symbol}`);
   await waitForHydration(page);
 
-  await page.getByLabel("Order type").selectOption("stop");
-  await page.getByLabel("Stop price ($)").fill("90");
-  await expect(page.getByTestId("order-preview")).toHaveText(
+  const form = orderForm(page, symbol);
+  await form.getByLabel("Order type").selectOption("stop");
+  await form.getByLabel("Stop price ($)").fill("90");
+  await expect(form.getByTestId("order-preview")).toHaveText(
     "A buy stop must be above the current price of $100.00; a market order does this now",
   );
-  await expect(page.getByRole("button", { name: /Place stop buy/ })).toBeDisabled();
+  await expect(form.getByRole("button", { name: /Place stop buy/ })).toBeDisabled();
 
   await placeLimitBuy(page, symbol, 2, "80.00");
   const order = page.getByTestId("open-orders").getByRole("listitem");
-  await order.getByText("Change").click();
+  await order.locator("summary").click();
   await order.getByLabel("Limit price ($)").fill("85");
   await order.getByRole("button", { name: "Save changes" }).click();
   await expect(order).toContainText(`If ${symbol} falls to $85.00 or below, buy 2 shares`);
@@ -112,12 +120,13 @@ for (const colorScheme of ["light", "dark"] as const) {
     await page.goto(`/stocks/${symbol}`);
     await waitForHydration(page);
     await placeLimitBuy(page, symbol, 1, "99.00");
-    await page.getByLabel("Order type").selectOption("trailing_stop");
+    await orderForm(page, symbol).getByLabel("Order type").selectOption("trailing_stop");
     for (const path of [null, "/orders", "/dashboard"]) {
       if (path) {
         await page.goto(path);
         await waitForHydration(page);
       }
+      if (path === "/dashboard") await page.screenshot({ path: testInfo.outputPath(`dashboard-${colorScheme}.png`), fullPage: true });
       const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
       const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`);
       expect(found, path ?? "stock page").toEqual([]);

@@ -27,7 +27,7 @@ test("find a stock, preview and buy, see the dashboard change, then sell", async
 
   await page.getByLabel("Sell").check();
   await page.getByLabel("Shares").fill("5");
-  await expect(page.getByTestId("order-preview")).toContainText("you hold 2 shares of AAPL");
+  await expect(page.getByTestId("order-preview")).toContainText("You hold 2 shares of AAPL");
   await page.getByLabel("Shares").fill("1");
   await page.getByRole("button", { name: "Confirm sale of 1 AAPL" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Sold 1 AAPL" })).toBeVisible();

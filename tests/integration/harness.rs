@@ -137,6 +137,12 @@ impl TestApp {
         (TestApp::spawn_with_market(market).await, dial)
     }
 
+    /// Like [`TestApp::spawn_with_dial`], with the market open only during `hours`.
+    pub async fn spawn_with_dial_and_hours(price: &str, hours: papertrade::domain::MarketHours) -> (TestApp, PriceDial) {
+        let (market, dial) = dial_market_with_hours(price, hours);
+        (TestApp::spawn_with_market(market).await, dial)
+    }
+
     /// Like [`TestApp::spawn_with_fixed_price`], with extra configuration.
     pub async fn spawn_with_fixed_price_and(price: &str, vars: &[(&str, &str)]) -> TestApp {
         TestApp::spawn_with_market_and(fixed_market(price, price), vars).await
@@ -280,8 +286,12 @@ pub fn fixed_market(price: &str, previous_close: &str) -> papertrade::server::ma
 
 /// The built-in universe, every symbol quoted at one price that the test moves with the dial.
 pub fn dial_market(price: &str) -> (Market, PriceDial) {
+    dial_market_with_hours(price, papertrade::domain::MarketHours::Always)
+}
+
+pub fn dial_market_with_hours(price: &str, hours: papertrade::domain::MarketHours) -> (Market, PriceDial) {
     let dial = PriceDial(Arc::new(Mutex::new((money(price), money(price)))));
-    (Market::with_quotes(papertrade::domain::MarketHours::Always, Arc::new(dial.clone())), dial)
+    (Market::with_quotes(hours, Arc::new(dial.clone())), dial)
 }
 
 /// A quote source for tests: every symbol at one price (and one previous close) that only the

@@ -281,3 +281,77 @@ async fn two_matchers_and_cancels_racing_end_each_order_exactly_once() {
     let cash = portfolio(&app, &ada).await.cash;
     assert_eq!(cash, Money::from_cents(1_000_000 - 4_000 * i64::try_from(filled).unwrap()));
 }
+
+/// One matcher round of `app`'s instance at `at` (RFC 3339).
+async fn match_round_at(app: &TestApp, at: &str) -> matcher::Round {
+    let trading = Trading::from_ref(&app.state);
+    let at = chrono::DateTime::parse_from_rfc3339(at).unwrap().to_utc();
+    matcher::round(&app.pool, &app.state.market, &trading, at).await.unwrap()
+}
+
+#[tokio::test]
+async fn stops_and_stop_limits_fill_when_the_price_trades_through_at_that_price() {
+    let (app, dial) = TestApp::spawn_with_dial("100").await;
+    let ada = learner(&app, "ada").await;
+    executed(order(&app, &ada, "AAPL", "buy", "10").await).await;
+    let stop = place(&app, &ada, &ticket(Side::Sell, 4, OrderKind::Stop { stop: money("95") })).await.unwrap();
+    let stop_limit = OrderKind::StopLimit { stop: money("94"), limit: money("93.50") };
+    let stop_limit = place(&app, &ada, &ticket(Side::Sell, 3, stop_limit)).await.unwrap();
+    let buy_stop = place(&app, &ada, &ticket(Side::Buy, 2, OrderKind::Stop { stop: money("105") })).await.unwrap();
+
+    dial.set("95.01");
+    assert_eq!(match_round(&app).await.filled, 0);
+    dial.set("94.90");
+    assert_eq!(match_round(&app).await.filled, 1, "the sell stop, not yet the stop-limit (94.90 is above its stop)");
+    let reason = order_row(&app, stop.id).await.state_reason.unwrap();
+    assert_eq!(reason, "Your stop sell of 4 AAPL at $95.00 filled at $94.90 because the price fell to $94.90, through the stop at $95.00.");
+    dial.set("93");
+    assert_eq!(match_round(&app).await.filled, 0, "through the stop, but below the limit");
+    assert!(order_row(&app, stop_limit.id).await.triggered, "it remembers that its stop was hit");
+    dial.set("93.60");
+    assert_eq!(match_round(&app).await.filled, 1, "back at the limit or better");
+    assert_eq!(order_row(&app, stop_limit.id).await.state, "filled");
+    dial.set("106");
+    assert_eq!(match_round(&app).await.filled, 1);
+    assert_eq!(order_row(&app, buy_stop.id).await.state, "filled");
+    // 10 shares at $100, 4 sold at $94.90, 3 at $93.60, 2 bought at $106.
+    assert_eq!(portfolio(&app, &ada).await.cash, money("9448.40"));
+}
+
+#[tokio::test]
+async fn under_nyse_hours_an_order_waits_for_the_open_and_fills_at_its_price() {
+    let (app, _dial) = TestApp::spawn_with_dial_and_hours("94", papertrade::domain::MarketHours::Nyse).await;
+    let ada = learner(&app, "ada").await;
+    // Placed whenever the test runs (the market may be closed): it waits.
+    let open = place(&app, &ada, &ticket(Side::Buy, 5, OrderKind::Limit { limit: money("95") })).await.unwrap();
+    assert_eq!(match_round_at(&app, "2026-11-28T15:00:00Z").await, matcher::Round::default(), "a Saturday");
+    assert_eq!(match_round_at(&app, "2026-11-30T14:29:59Z").await.filled, 0, "Monday, a second before the open");
+    assert_eq!(match_round_at(&app, "2026-11-30T14:30:00Z").await.filled, 1, "Monday's open, 09:30 in New York");
+    let filled = order_row(&app, open.id).await;
+    assert_eq!(filled.state_reason.as_deref(), Some("Your limit buy of 5 AAPL at $95.00 filled at $94.00 because the price fell to $94.00."));
+}
+
+/// Open buys and market buys at once against $10,000, each needing $1,000: exactly ten of the
+/// forty succeed, whichever kind, and the cash never goes below what the open orders hold.
+#[tokio::test]
+async fn open_orders_and_market_orders_racing_never_promise_the_cash_twice() {
+    let app = TestApp::spawn_with_fixed_price("100").await;
+    let ada = learner(&app, "ada").await;
+    let tickets: Vec<OpenOrderTicket> =
+        (0..20).map(|_| ticket(Side::Buy, 10, OrderKind::Limit { limit: money("100") })).collect();
+    let (placed, bought) = tokio::join!(
+        futures_util::future::join_all(tickets.iter().map(|ticket| place(&app, &ada, ticket))),
+        futures_util::future::join_all((0..20).map(|_| order(&app, &ada, "AAPL", "buy", "10"))),
+    );
+    let placed = placed.iter().filter(|outcome| outcome.is_ok()).count();
+    let bought = bought.iter().filter(|response| response.status().is_success()).count();
+    assert_eq!(placed + bought, 10, "{placed} open orders placed and {bought} market orders executed");
+    let (cash, held): (rust_decimal::Decimal, rust_decimal::Decimal) = sqlx::query_as(
+        "SELECT p.cash_balance, coalesce(sum(o.reserved_cash), 0) FROM portfolios p
+         LEFT JOIN orders o ON o.portfolio_id = p.id AND o.state = 'open' GROUP BY p.id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(cash - held, rust_decimal::Decimal::ZERO, "every dollar is spent or held, none twice");
+}

@@ -244,7 +244,7 @@ pub enum Cancel {
 /// makes the cancel wait, and then find the order filled: each order ends once.
 pub async fn cancel(conn: &mut PgConnection, portfolio_id: Uuid, id: Uuid) -> Result<Option<Cancel>, sqlx::Error> {
     let cancelled: Option<OrderRow> = sqlx::query_as(&format!(
-        "UPDATE orders SET state = 'cancelled', closed_at = now(), state_reason = 'cancelled by you'
+        "UPDATE orders SET state = 'cancelled', closed_at = now(), state_reason = 'You cancelled it.'
          WHERE id = $1 AND portfolio_id = $2 AND state = 'open'
          RETURNING {COLUMNS}"
     ))
@@ -324,7 +324,7 @@ pub async fn close(conn: &mut PgConnection, id: Uuid, state: &str, reason: &str)
 pub async fn expire_due(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     let result = sqlx::query(
         "UPDATE orders SET state = 'expired', closed_at = now(),
-                state_reason = 'expired: its time in force ended before the price met it'
+                state_reason = 'It expired: its time in force ended before the price met it.'
          WHERE state = 'open' AND expires_at <= $1",
     )
     .bind(now)

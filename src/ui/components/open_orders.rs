@@ -88,9 +88,8 @@ fn OpenOrder(order: OrderView, cancel: ServerAction<CancelOrder>, change: Server
                 <ChangeForm order=order.clone() name=name.clone() change />
                 <ActionForm action=cancel>
                     <input type="hidden" name="order_id" value=order.id.to_string() />
-                    <button class="button secondary small" type="submit" disabled=move || cancel.pending().get()>
-                        "Cancel order"<span class="sr-only">": " {name}</span>
-                    </button>
+                    <button class="button secondary small" type="submit" disabled=move || cancel.pending().get()
+                        aria-label=format!("Cancel order: {name}")>"Cancel order"</button>
                 </ActionForm>
             </div>
         </li>
@@ -112,14 +111,14 @@ fn ChangeForm(order: OrderView, name: String, change: ServerAction<ChangeOrder>)
                     <label for=input_id.clone()>{label}</label>
                     <input id=input_id name=field type="text" inputmode="decimal" value=value
                         aria-invalid=move || message().is_some().to_string() />
-                    <p class="field-hint field-error">{message}</p>
+                    <p class="field-hint" class:field-error=move || message().is_some()>{message}</p>
                 </div>
             }
         })
     };
     view! {
         <details class="order-change">
-            <summary class="button secondary small">"Change"<span class="sr-only">": " {name}</span></summary>
+            <summary class="button secondary small" aria-label=format!("Change order: {name}")>"Change"</summary>
             <ActionForm action=change attr:class="stack" attr:novalidate=true>
                 <input type="hidden" name="order_id" value=id />
                 {field("quantity", "Shares", Some(order.quantity.to_string()))}

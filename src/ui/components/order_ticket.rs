@@ -27,9 +27,10 @@ const KINDS: [(&str, &str, &str); 5] = [
     ("trailing_stop", "Trailing stop", "A stop that follows the price: it keeps your trail behind the best price since you placed it."),
 ];
 
-/// Everything typed into the form.
+/// Everything typed into the form. The page owns it, so what was typed survives the reload of
+/// the quote each order triggers.
 #[derive(Clone, Copy)]
-struct Typed {
+pub struct Typed {
     side: RwSignal<Side>,
     kind: RwSignal<String>,
     quantity: RwSignal<String>,
@@ -40,8 +41,8 @@ struct Typed {
     time_in_force: RwSignal<String>,
 }
 
-impl Typed {
-    fn new() -> Typed {
+impl Default for Typed {
+    fn default() -> Typed {
         Typed {
             side: RwSignal::new(Side::Buy),
             kind: RwSignal::new("market".to_owned()),
@@ -53,7 +54,9 @@ impl Typed {
             time_in_force: RwSignal::new("day".to_owned()),
         }
     }
+}
 
+impl Typed {
     fn uses(self, field: &str) -> bool {
         let kind = self.kind.get();
         match field {
@@ -121,12 +124,17 @@ fn receipt(outcome: &OrderOutcome) -> String {
     }
 }
 
-/// The order form of the stock `view` for a signed-in learner holding `position`. `place` is
-/// owned by the page, so the receipt survives the reload each order triggers.
+/// The order form of the stock `view` for a signed-in learner holding `position`. `place` and
+/// `typed` are owned by the page, so the receipt and the fields survive the reload each order
+/// triggers.
 #[component]
-pub fn OrderTicket(view: StockView, position: StockPosition, place: ServerAction<SubmitOrder>) -> impl IntoView {
+pub fn OrderTicket(
+    view: StockView,
+    position: StockPosition,
+    place: ServerAction<SubmitOrder>,
+    typed: Typed,
+) -> impl IntoView {
     let error = last_error(place);
-    let typed = Typed::new();
     let symbol = view.row.symbol.clone();
     let preview_text = {
         let (view, position) = (view.clone(), position.clone());
@@ -152,19 +160,21 @@ pub fn OrderTicket(view: StockView, position: StockPosition, place: ServerAction
         .then(|| format!(" ({} held for open orders)", position.reserved.cash.to_usd()));
     view! {
         <div class="card order-card">
-            <h2>"Trade " {symbol.clone()}</h2>
+            <h2 id="order-ticket-title">"Trade " {symbol.clone()}</h2>
             <p class="muted">"You hold " <strong>{position.shares}</strong> " shares · cash " {position.cash.to_usd()} {reserved_note}</p>
-            <ActionForm action=place attr:class="stack" attr:novalidate=true>
+            <ActionForm action=place attr:class="stack" attr:novalidate=true attr:aria-labelledby="order-ticket-title">
                 <input type="hidden" name="symbol" value=symbol.clone() />
                 <input type="hidden" name="idempotency_key" value=view.order_key.to_string() />
                 <fieldset class="side-toggle">
                     <legend>"Order"</legend>
-                    <label><input type="radio" name="side" value="buy" checked on:change=move |_| typed.side.set(Side::Buy) />" Buy"</label>
-                    <label><input type="radio" name="side" value="sell" on:change=move |_| typed.side.set(Side::Sell) />" Sell"</label>
+                    <label><input type="radio" name="side" value="buy" prop:checked=move || typed.side.get() == Side::Buy
+                        on:change=move |_| typed.side.set(Side::Buy) />" Buy"</label>
+                    <label><input type="radio" name="side" value="sell" prop:checked=move || typed.side.get() == Side::Sell
+                        on:change=move |_| typed.side.set(Side::Sell) />" Sell"</label>
                 </fieldset>
                 <div class="field">
                     <label for="order-kind">"Order type"</label>
-                    <select id="order-kind" name="kind" on:change=move |ev| typed.kind.set(event_target_value(&ev)) aria-describedby="order-kind-hint">
+                    <select id="order-kind" name="kind" prop:value=move || typed.kind.get() on:change=move |ev| typed.kind.set(event_target_value(&ev)) aria-describedby="order-kind-hint">
                         {KINDS.iter().map(|(value, label, _)| view! { <option value=*value>{*label}</option> }).collect_view()}
                     </select>
                     <p id="order-kind-hint" class="field-hint">{hint}</p>
@@ -176,7 +186,7 @@ pub fn OrderTicket(view: StockView, position: StockPosition, place: ServerAction
                     <PriceInput name="trail" label="Trail by" typed=typed.trail error />
                     <div class="field">
                         <label for="order-trail_unit">"In"</label>
-                        <select id="order-trail_unit" name="trail_unit" on:change=move |ev| typed.trail_unit.set(event_target_value(&ev))>
+                        <select id="order-trail_unit" name="trail_unit" prop:value=move || typed.trail_unit.get() on:change=move |ev| typed.trail_unit.set(event_target_value(&ev))>
                             <option value="dollars">"Dollars"</option>
                             <option value="percent">"Percent"</option>
                         </select>
@@ -184,7 +194,7 @@ pub fn OrderTicket(view: StockView, position: StockPosition, place: ServerAction
                 </div>
                 <div class="field" hidden=move || !typed.uses("time_in_force")>
                     <label for="order-time_in_force">"Good for"</label>
-                    <select id="order-time_in_force" name="time_in_force" on:change=move |ev| typed.time_in_force.set(event_target_value(&ev))>
+                    <select id="order-time_in_force" name="time_in_force" prop:value=move || typed.time_in_force.get() on:change=move |ev| typed.time_in_force.set(event_target_value(&ev))>
                         <option value="day">"Today only (until the close)"</option>
                         <option value="gtc">{format!("Until cancelled (at most {GTC_DAYS} days)")}</option>
                     </select>
@@ -226,7 +236,7 @@ fn PriceInput(
                 prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))
                 aria-invalid=move || message().is_some().to_string()
                 aria-describedby=format!("{message_id} order-preview") />
-            <p class="field-hint field-error" id=message_id>{message}</p>
+            <p class="field-hint" class:field-error=move || message().is_some() id=message_id>{message}</p>
         </div>
     }
 }

@@ -34,7 +34,7 @@ pub fn OrdersPage() -> impl IntoView {
     }
 }
 
-const ENDED_COLUMNS: [Column; 4] = [("Placed (UTC)", ""), ("Order", ""), ("State", ""), ("Why", "hide-narrow")];
+const ENDED_COLUMNS: [Column; 3] = [("Placed (UTC)", ""), ("Order", ""), ("State, and why", "")];
 
 #[component]
 fn Ended(orders: Vec<OrderView>) -> impl IntoView {
@@ -52,8 +52,10 @@ fn Ended(orders: Vec<OrderView>) -> impl IntoView {
                         <a href=format!("/stocks/{}", order.symbol)>{order.symbol.clone()}</a>
                         <span class="cell-note">{order.terms.clone()}</span>
                     </th>
-                    <td><span class=format!("state-badge {}", order.state.label().to_lowercase())>{order.state.label()}</span></td>
-                    <td class="hide-narrow">{order.reason.clone()}</td>
+                    <td>
+                        <span class=format!("state-badge {}", order.state.label().to_lowercase())>{order.state.label()}</span>
+                        <span class="cell-note">{order.reason.clone()}</span>
+                    </td>
                 </tr>
             }).collect_view()}
         </DataTable>

@@ -10,7 +10,7 @@ use crate::ui::components::change::Change;
 use crate::ui::components::form::{last_error, FormError};
 use crate::ui::components::line_chart::LineChart;
 use crate::ui::components::open_orders::OpenOrders;
-use crate::ui::components::order_ticket::OrderTicket;
+use crate::ui::components::order_ticket::{OrderTicket, Typed};
 use crate::ui::pages::dashboard::refresh_periodically;
 use crate::wire::market::StockView;
 use leptos::prelude::*;
@@ -25,6 +25,7 @@ pub fn StockPage() -> impl IntoView {
     let detail = Resource::new(symbol, |symbol| stock_detail(symbol, None));
     // Owned here, not by the form, so the receipt survives the reload each order triggers.
     let place = ServerAction::<SubmitOrder>::new();
+    let typed = Typed::default();
     Effect::watch(move || place.version().get(), move |_, _, _| detail.refetch(), false);
     view! {
         <Title text=symbol />
@@ -32,7 +33,7 @@ pub fn StockPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted" role="status">"Loading quote…"</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
-                        Ok(view) => view! { <Stock view place /> }.into_any(),
+                        Ok(view) => view! { <Stock view place typed /> }.into_any(),
                         Err(error) => view! {
                             <h1>"Stock not found"</h1>
                             <p role="alert">{crate::wire::error::sentence_case(&error.to_string())} ". "
@@ -46,7 +47,7 @@ pub fn StockPage() -> impl IntoView {
 }
 
 #[component]
-fn Stock(view: StockView, place: ServerAction<SubmitOrder>) -> impl IntoView {
+fn Stock(view: StockView, place: ServerAction<SubmitOrder>, typed: Typed) -> impl IntoView {
     let row = view.row.clone();
     view! {
         <p class="eyebrow">{row.sector.clone()} {view.is_etf.then_some(" · ETF")}</p>
@@ -57,7 +58,7 @@ fn Stock(view: StockView, place: ServerAction<SubmitOrder>) -> impl IntoView {
         <LiveQuote symbol=row.symbol.clone() initial=view.clone() />
         <div class="stock-grid">
             <PriceChart symbol=row.symbol.clone() />
-            <OrderPanel view place />
+            <OrderPanel view place typed />
         </div>
     }
 }
@@ -159,7 +160,7 @@ fn PriceChart(symbol: String) -> impl IntoView {
 }
 
 #[component]
-fn OrderPanel(view: StockView, place: ServerAction<SubmitOrder>) -> impl IntoView {
+fn OrderPanel(view: StockView, place: ServerAction<SubmitOrder>, typed: Typed) -> impl IntoView {
     let Some(position) = view.position.clone() else {
         return view! {
             <div class="card order-card">
@@ -172,7 +173,7 @@ fn OrderPanel(view: StockView, place: ServerAction<SubmitOrder>) -> impl IntoVie
     let symbol = view.row.symbol.clone();
     view! {
         <div class="order-column">
-            <OrderTicket view position place />
+            <OrderTicket view position place typed />
             <OpenOrders symbol placed=place.version() />
         </div>
     }
