@@ -6,8 +6,8 @@ use crate::ui::components::viewer::SignedIn;
 use crate::ui::pages::{
     account::AccountPage, dashboard::DashboardPage, forgot_password::ForgotPasswordPage, history::HistoryPage,
     landing::LandingPage, login::LoginPage, markets::MarketsPage, not_found::NotFoundPage,
-    notifications::NotificationsPage, orders::OrdersPage, reset_password::ResetPasswordPage, signup::SignupPage, stock::StockPage,
-    verify_email::VerifyEmailPage, watchlist::WatchlistPage,
+    notifications::NotificationsPage, orders::OrdersPage, reset_password::ResetPasswordPage, signup::SignupPage,
+    stock::StockPage, verify_email::VerifyEmailPage, watchlist::WatchlistPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};

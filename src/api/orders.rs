@@ -41,7 +41,13 @@ pub async fn submit_order(
         let text = |input: &Option<String>| input.clone().unwrap_or_default();
         let (kind, limit_price, stop_price, trail, trail_unit) =
             (text(&kind), text(&limit_price), text(&stop_price), text(&trail), text(&trail_unit));
-        let prices = PriceFields { kind: &kind, limit_price: &limit_price, stop_price: &stop_price, trail: &trail, trail_unit: &trail_unit };
+        let prices = PriceFields {
+            kind: &kind,
+            limit_price: &limit_price,
+            stop_price: &stop_price,
+            trail: &trail,
+            trail_unit: &trail_unit,
+        };
         let order_kind = prices.kind().map_err(field)?;
         let state = &caller.state;
         let symbol = known_symbol(&state.market, &symbol)?;
@@ -78,12 +84,15 @@ pub async fn change_order(
     use crate::server::orders::{self, view::order_view, OrderChange};
     use crate::server::platform::http::endpoint::signed_in;
     signed_in(|caller| async move {
-        let given = |input: &Option<String>| input.as_deref().map(str::trim).filter(|text| !text.is_empty()).map(str::to_owned);
+        let given =
+            |input: &Option<String>| input.as_deref().map(str::trim).filter(|text| !text.is_empty()).map(str::to_owned);
         let price = |field: &str, input: &Option<String>| {
             given(input).map(|text| Money::parse_non_negative(&text).map_err(|e| AppError::field(field, e))).transpose()
         };
         let change = OrderChange {
-            quantity: given(&quantity).map(|text| Shares::parse(&text).map_err(|e| AppError::field("quantity", e))).transpose()?,
+            quantity: given(&quantity)
+                .map(|text| Shares::parse(&text).map_err(|e| AppError::field("quantity", e)))
+                .transpose()?,
             limit: price("limit_price", &limit_price)?,
             stop: price("stop_price", &stop_price)?,
         };

@@ -40,5 +40,6 @@ pub fn parse_side(side: &str) -> Result<Side, AppError> {
 
 /// The order form's idempotency key; anything but a UUID means the page is out of date.
 pub fn parse_order_key(key: &str) -> Result<uuid::Uuid, AppError> {
-    uuid::Uuid::parse_str(key.trim()).map_err(|_| AppError::Invalid("this order form is out of date; reload the page".into()))
+    uuid::Uuid::parse_str(key.trim())
+        .map_err(|_| AppError::Invalid("this order form is out of date; reload the page".into()))
 }

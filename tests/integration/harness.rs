@@ -138,7 +138,10 @@ impl TestApp {
     }
 
     /// Like [`TestApp::spawn_with_dial`], with the market open only during `hours`.
-    pub async fn spawn_with_dial_and_hours(price: &str, hours: papertrade::domain::MarketHours) -> (TestApp, PriceDial) {
+    pub async fn spawn_with_dial_and_hours(
+        price: &str,
+        hours: papertrade::domain::MarketHours,
+    ) -> (TestApp, PriceDial) {
         let (market, dial) = dial_market_with_hours(price, hours);
         (TestApp::spawn_with_market(market).await, dial)
     }

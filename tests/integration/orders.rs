@@ -328,7 +328,10 @@ async fn under_nyse_hours_an_order_waits_for_the_open_and_fills_at_its_price() {
     assert_eq!(match_round_at(&app, "2026-11-30T14:29:59Z").await.filled, 0, "Monday, a second before the open");
     assert_eq!(match_round_at(&app, "2026-11-30T14:30:00Z").await.filled, 1, "Monday's open, 09:30 in New York");
     let filled = order_row(&app, open.id).await;
-    assert_eq!(filled.state_reason.as_deref(), Some("Your limit buy of 5 AAPL at $95.00 filled at $94.00 because the price fell to $94.00."));
+    assert_eq!(
+        filled.state_reason.as_deref(),
+        Some("Your limit buy of 5 AAPL at $95.00 filled at $94.00 because the price fell to $94.00.")
+    );
 }
 
 /// Open buys and market buys at once against $10,000, each needing $1,000: exactly ten of the

@@ -23,8 +23,13 @@ pub fn far_from_close_key(symbol: &str) -> String {
 pub fn first_of_its_kind(terms: &OrderTerms, reserved_cash: Money) -> Option<Advice> {
     let symbol = terms.symbol.as_str();
     let holds = match terms.side {
-        Side::Buy => format!("While it waits it holds back {} of your cash, so that money cannot be spent twice.", reserved_cash.to_usd()),
-        Side::Sell => format!("While it waits it holds back your {}, so they cannot be sold twice.", shares(terms.quantity.get())),
+        Side::Buy => format!(
+            "While it waits it holds back {} of your cash, so that money cannot be spent twice.",
+            reserved_cash.to_usd()
+        ),
+        Side::Sell => {
+            format!("While it waits it holds back your {}, so they cannot be sold twice.", shares(terms.quantity.get()))
+        }
     };
     let (title, idea) = match (terms.kind, terms.side) {
         (OrderKind::Market, _) => return None,
@@ -139,20 +144,38 @@ pub(super) mod tests {
             .flat_map(|side| kinds.map(|kind| first_of_its_kind(&terms(side, kind), Money::from_cents(47_500))))
             .flatten()
             .collect();
-        all.extend(far_from_close("AAPL", Side::Buy, Money::from_cents(10_840), Money::from_cents(10_400), &CoachSettings::default()));
-        all.extend(far_from_close("AAPL", Side::Sell, Money::from_cents(9_000), Money::from_cents(10_400), &CoachSettings::default()));
+        all.extend(far_from_close(
+            "AAPL",
+            Side::Buy,
+            Money::from_cents(10_840),
+            Money::from_cents(10_400),
+            &CoachSettings::default(),
+        ));
+        all.extend(far_from_close(
+            "AAPL",
+            Side::Sell,
+            Money::from_cents(9_000),
+            Money::from_cents(10_400),
+            &CoachSettings::default(),
+        ));
         all
     }
 
     #[test]
     fn each_kind_has_its_own_once_ever_lesson_and_a_market_order_has_none() {
-        let lesson = first_of_its_kind(&terms(Side::Buy, OrderKind::Limit { limit: Money::from_cents(9500) }), Money::from_cents(47_500)).unwrap();
+        let lesson = first_of_its_kind(
+            &terms(Side::Buy, OrderKind::Limit { limit: Money::from_cents(9500) }),
+            Money::from_cents(47_500),
+        )
+        .unwrap();
         assert_eq!((lesson.key.as_str(), lesson.title.as_str()), ("order_types:limit", "Your first limit order"));
         assert!(lesson.message.contains("holds back $475.00 of your cash"), "{}", lesson.message);
         assert!(lesson.message.contains("names the most you accept"));
         assert_eq!(Rule::OrderTypes.cooldown(), None);
         assert_eq!(first_of_its_kind(&terms(Side::Buy, OrderKind::Market), Money::ZERO), None);
-        let sell = first_of_its_kind(&terms(Side::Sell, OrderKind::Stop { stop: Money::from_cents(9000) }), Money::ZERO).unwrap();
+        let sell =
+            first_of_its_kind(&terms(Side::Sell, OrderKind::Stop { stop: Money::from_cents(9000) }), Money::ZERO)
+                .unwrap();
         assert!(sell.message.contains("caps a loss") && sell.message.contains("your 5 shares"), "{}", sell.message);
     }
 
@@ -162,9 +185,19 @@ pub(super) mod tests {
         let lesson = |side, cents| far_from_close("AAPL", side, Money::from_cents(cents), close, &settings);
         assert_eq!(lesson(Side::Buy, 10_299), None);
         let above = lesson(Side::Buy, 10_300).unwrap();
-        assert!(above.message.starts_with("You bought AAPL at $103.00 with a market order, 3% above the last close of $100.00."), "{}", above.message);
+        assert!(
+            above
+                .message
+                .starts_with("You bought AAPL at $103.00 with a market order, 3% above the last close of $100.00."),
+            "{}",
+            above.message
+        );
         let below = lesson(Side::Sell, 9_000).unwrap();
-        assert!(below.message.contains("10% below") && below.message.contains("the least you will accept"), "{}", below.message);
+        assert!(
+            below.message.contains("10% below") && below.message.contains("the least you will accept"),
+            "{}",
+            below.message
+        );
         assert_eq!(far_from_close("AAPL", Side::Buy, close, Money::ZERO, &settings), None);
         let wider = CoachSettings { far_from_close_percent: Decimal::from(20), ..settings.clone() };
         assert_eq!(far_from_close("AAPL", Side::Sell, Money::from_cents(9_000), close, &wider), None);

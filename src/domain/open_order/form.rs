@@ -45,9 +45,8 @@ impl PriceFields<'_> {
             }),
             "trailing_stop" if self.trail_unit.trim() == "percent" => {
                 let percent = self.trail.trim().trim_end_matches('%').trim();
-                let percent = percent
-                    .parse::<u32>()
-                    .map_err(|_| FieldError::new("trail", "enter a whole percent, like 5"))?;
+                let percent =
+                    percent.parse::<u32>().map_err(|_| FieldError::new("trail", "enter a whole percent, like 5"))?;
                 Ok(OrderKind::TrailingStop { trail: Trail::Percent(percent) })
             }
             "trailing_stop" => Ok(OrderKind::TrailingStop { trail: Trail::Dollars(price("trail", self.trail)?) }),

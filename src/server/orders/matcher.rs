@@ -125,7 +125,12 @@ async fn reject(pool: &PgPool, order: &OrderRow, message: &str) -> Result<bool, 
         return Ok(false);
     }
     let owner = repo::owner_of(&mut tx, order.portfolio_id).await?;
-    let text = format!("Your {} order for {} {} could not fill: {message}", order.kind.replace('_', " "), order.quantity, order.symbol);
+    let text = format!(
+        "Your {} order for {} {} could not fill: {message}",
+        order.kind.replace('_', " "),
+        order.quantity,
+        order.symbol
+    );
     let news = NewNotification::order_news(owner, "Your order could not fill", &text, Utc::now());
     crate::server::live::publish_notification(&mut tx, &news).await?;
     tx.commit().await?;

@@ -11,16 +11,16 @@ pub mod view;
 
 use crate::domain::buying_power;
 use crate::domain::open_order::{OrderKind, OrderTerms, TermsError};
-use crate::domain::{Money, Shares};
 use crate::domain::order::OrderRejection;
+use crate::domain::{Money, Shares};
 use crate::server::market::{Market, MarketError};
 use crate::server::platform::db;
 use crate::server::portfolio::repo::portfolios;
 use crate::server::portfolio::OwnedPortfolio;
 use crate::server::trading::rejected;
+use crate::wire::orders::OrderBook;
 use crate::wire::AppError;
 use chrono::Utc;
-use crate::wire::orders::OrderBook;
 use repo::{OrderFilter, OrderRow};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -142,8 +142,12 @@ fn changed_terms(mut terms: OrderTerms, change: &OrderChange) -> Result<OrderTer
         (OrderKind::StopLimit { stop, limit }, new_limit, new_stop) => {
             OrderKind::StopLimit { stop: new_stop.unwrap_or(stop), limit: new_limit.unwrap_or(limit) }
         }
-        (kind, Some(_), _) => return Err(AppError::field("limit_price", format!("a {} order has no limit price", kind.label()))),
-        (kind, None, Some(_)) => return Err(AppError::field("stop_price", format!("a {} order has no stop price", kind.label()))),
+        (kind, Some(_), _) => {
+            return Err(AppError::field("limit_price", format!("a {} order has no limit price", kind.label())))
+        }
+        (kind, None, Some(_)) => {
+            return Err(AppError::field("stop_price", format!("a {} order has no stop price", kind.label())))
+        }
     };
     Ok(terms)
 }

@@ -21,7 +21,9 @@ pub fn OpenOrders(
     let change = ServerAction::<ChangeOrder>::new();
     let book = Resource::new(
         // A change that failed leaves the list (and the open change form) as it is.
-        move || (placed.get(), live.trades_version(), cancel.version().get(), change.value().get().and_then(Result::ok)),
+        move || {
+            (placed.get(), live.trades_version(), cancel.version().get(), change.value().get().and_then(Result::ok))
+        },
         move |_| my_orders(None, symbol.clone(), Some(true)),
     );
     let cancel_error = last_error(cancel);

@@ -24,7 +24,11 @@ const KINDS: [(&str, &str, &str); 5] = [
     ("limit", "Limit", "Waits until the price reaches your limit or better, then fills at that price or better."),
     ("stop", "Stop", "Waits until the price trades through your stop, then fills at the market price."),
     ("stop_limit", "Stop-limit", "Once the price trades through your stop, waits as a limit order at your limit."),
-    ("trailing_stop", "Trailing stop", "A stop that follows the price: it keeps your trail behind the best price since you placed it."),
+    (
+        "trailing_stop",
+        "Trailing stop",
+        "A stop that follows the price: it keeps your trail behind the best price since you placed it.",
+    ),
 ];
 
 /// Everything typed into the form. The page owns it, so what was typed survives the reload of
@@ -76,7 +80,13 @@ fn preview(view: &StockView, position: &StockPosition, typed: Typed) -> Result<S
     let (side, price) = (typed.side.get(), view.row.price);
     let (kind, limit_price, stop_price, trail, trail_unit) =
         (typed.kind.get(), typed.limit_price.get(), typed.stop_price.get(), typed.trail.get(), typed.trail_unit.get());
-    let prices = PriceFields { kind: &kind, limit_price: &limit_price, stop_price: &stop_price, trail: &trail, trail_unit: &trail_unit };
+    let prices = PriceFields {
+        kind: &kind,
+        limit_price: &limit_price,
+        stop_price: &stop_price,
+        trail: &trail,
+        trail_unit: &trail_unit,
+    };
     let kind = prices.kind().map_err(|e| clause(e.message))?;
     let (cash, held, reserved) = (position.cash, position.shares, position.reserved);
     if kind == OrderKind::Market {
