@@ -5,9 +5,11 @@
 #
 # The issue's goal is 300 KB. Today's app is over it (docs/BENCHMARKS.md, "Client budget", says
 # by how much and why), so the default is a ratchet just above today's size: growth fails the
-# build, and each cut lowers the line.
+# build, and each cut lowers the line. It was raised once, from 450 to 480, for orders that wait
+# (issue 17: the order form's types and preview, three open-order lists, /orders), measured at
+# 480 KB; the cut to 300 KB is issue 19's.
 source "$(dirname "$0")/lib.sh"
-budget_kb="${CLIENT_BUDGET_KB:-450}"
+budget_kb="${CLIENT_BUDGET_KB:-480}"
 goal_kb=300
 pkg="$(site_root)/pkg"
 command -v brotli >/dev/null || fail "brotli is missing: run scripts/setup.sh build (or apt-get install brotli)"
