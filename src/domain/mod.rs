@@ -37,6 +37,7 @@ pub mod alert;
 pub mod buying_power;
 pub mod coach;
 pub mod email;
+pub mod game;
 pub mod limits;
 pub mod market_hours;
 pub mod money;
