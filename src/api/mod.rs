@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod email;
+pub mod games;
 pub mod history;
 pub mod market;
 pub mod notifications;

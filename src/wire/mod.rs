@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod games;
 pub mod history;
 pub mod live;
 pub mod market;

@@ -148,6 +148,19 @@ impl GameRules {
         }
     }
 
+    /// The checks an order that waits passes when it is placed: the window and its type. The
+    /// rules of the stock wait for its fill, at the price it fills at.
+    pub fn check_placing(&self, window: &Window, kind: OrderKind, now: DateTime<Utc>) -> Result<(), Refusal> {
+        match window.phase(now) {
+            Phase::NotStarted { .. } => Err(Refusal::NotStarted(window.starts_at)),
+            Phase::Ended => Err(Refusal::Ended),
+            Phase::Running if kind == OrderKind::Market || self.allowed_kinds.iter().any(|k| k == kind.as_str()) => {
+                Ok(())
+            }
+            Phase::Running => Err(Refusal::KindNotAllowed(kind.label().to_owned())),
+        }
+    }
+
     fn check_buy(&self, order: &OrderFacts<'_>) -> Result<(), Refusal> {
         let symbol = order.symbol.to_string();
         if let Some(min) = self.min_share_price {

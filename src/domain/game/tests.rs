@@ -157,3 +157,12 @@ fn late_joining_is_the_organisers_choice_and_nobody_joins_after_the_end() {
     assert!(open.may_join(&window, at(10, 9, 0)).is_ok());
     assert_eq!(open.may_join(&window, at(18, 21, 0)), Err(JoinRefusal::Ended));
 }
+
+#[test]
+fn an_order_that_waits_is_checked_for_the_window_and_its_type_when_placed() {
+    let (window, rules) = (window(), rules());
+    let stop = OrderKind::Stop { stop: dollars("110") };
+    assert_eq!(rules.check_placing(&window, stop, at(8, 15, 0)), Err(Refusal::KindNotAllowed("stop".into())));
+    assert!(rules.check_placing(&window, OrderKind::Limit { limit: dollars("90") }, at(8, 15, 0)).is_ok());
+    assert_eq!(rules.check_placing(&window, OrderKind::Market, at(18, 21, 0)), Err(Refusal::Ended));
+}

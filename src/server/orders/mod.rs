@@ -53,6 +53,11 @@ pub async fn place(
     let stored = portfolios::lock(&mut tx, portfolio.id())
         .await?
         .ok_or_else(|| AppError::Conflict("your portfolio was just reset; reload the page and try again".into()))?;
+    if let Some(game) = crate::server::games::of_portfolio(&mut tx, portfolio.kind(), portfolio.id()).await? {
+        game.rules
+            .check_placing(&game.window, terms.kind, now)
+            .map_err(|refusal| AppError::Invalid(crate::wire::error::sentence_case(&refusal.to_string())))?;
+    }
     let held = crate::server::portfolio::repo::holdings::shares_of(&mut tx, portfolio.id(), &terms.symbol).await?;
     let reserved = repo::reserved(&mut tx, portfolio.id(), &terms.symbol, None).await?;
     buying_power::check(&terms.symbol, terms.side, terms.quantity, per_share, stored.cash, held, reserved)

@@ -221,6 +221,7 @@ pub async fn seed(pool: &PgPool, passwords: &Passwords, starting_cash: Money) ->
                     cash_after: entry.cash_after,
                     idempotency_key: Uuid::new_v4(),
                     order_id: None,
+                    commission: Money::ZERO,
                     executed_at: now - Duration::days(trade.days_ago),
                 },
             )

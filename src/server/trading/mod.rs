@@ -23,11 +23,14 @@ pub use replay::rejected;
 use crate::domain::buying_power;
 use crate::domain::coach::order_lessons::far_from_close;
 use crate::domain::coach::Advice;
-use crate::domain::order::{fill, Execution, OrderRejection};
+use crate::domain::game::OrderFacts;
+use crate::domain::open_order::OrderKind;
+use crate::domain::order::{fill, Execution, Fill, OrderRejection};
 use crate::domain::portfolio::Holding;
 use crate::domain::quote::Quote;
 use crate::domain::valuation::total_value;
-use crate::domain::{Shares, Side, Symbol};
+use crate::domain::{Money, Shares, Side, Symbol};
+use crate::server::games;
 use crate::server::live;
 use crate::server::market::{Market, MarketError, PriceBook};
 use crate::server::notifications::repo::NewNotification;
@@ -230,15 +233,27 @@ impl Trading {
         let (cash, symbol) = (stored.cash, &ticket.symbol);
         let allowed = buying_power::check(symbol, ticket.side, ticket.quantity, quote.price, cash, held, reserved)
             .and_then(|()| fill(symbol, cash, position, ticket.side, ticket.quantity, quote.price));
-        let fill = match allowed {
-            Ok(fill) => fill,
-            Err(rejection) => {
+        // In a game, its rules decide too, and the fill pays the game's commission.
+        let allowed = match allowed {
+            Ok(fill) => self
+                .in_game(&mut tx, portfolio, &stored, &book, ticket, quote)
+                .await
+                .and_then(|commission| charge(fill, commission))
+                .map_err(Refused::Game),
+            Err(rejection) => Err(Refused::Rules(rejection)),
+        };
+        let (fill, commission) = match allowed {
+            Ok(charged) => charged,
+            Err(refused) => {
                 // A retry is judged against the portfolio its first execution changed (the
                 // shares it sold are gone): before refusing, look for that execution.
                 drop(tx);
                 return match replay::earlier_execution(&self.pool, portfolio, ticket).await? {
                     Some(execution) => Ok((execution, stored)),
-                    None => Err(self.reject(rejection)),
+                    None => Err(match refused {
+                        Refused::Rules(rejection) => self.reject(rejection),
+                        Refused::Game(error) => error,
+                    }),
                 };
             }
         };
@@ -261,6 +276,7 @@ impl Trading {
             cash_after: fill.cash_after,
             idempotency_key: ticket.idempotency_key,
             order_id: this_order,
+            commission,
             executed_at: now,
         };
         // The ledger row first: its idempotency key is unique per portfolio, so a retry of an
@@ -307,6 +323,39 @@ impl Trading {
         Ok((execution, stored))
     }
 
+    /// The commission a game portfolio's fill pays, once the game's rules allow the order (a
+    /// refusal names the rule); zero outside games. Under the order's locks.
+    async fn in_game(
+        &self,
+        tx: &mut Transaction<'static, Postgres>,
+        portfolio: OwnedPortfolio,
+        stored: &StoredPortfolio,
+        book: &PriceBook<'_>,
+        ticket: &OrderTicket,
+        quote: &Quote,
+    ) -> Result<Money, AppError> {
+        let Some(game) = games::of_portfolio(tx, portfolio.kind(), portfolio.id()).await? else {
+            return Ok(Money::ZERO);
+        };
+        let held = stored.holdings.iter().find(|holding| holding.symbol == ticket.symbol);
+        let position_value = held.map_or(Money::ZERO, |holding| {
+            Money::from_decimal(quote.price.amount() * rust_decimal::Decimal::from(holding.position.shares))
+        });
+        let facts = OrderFacts {
+            symbol: &ticket.symbol,
+            side: ticket.side,
+            // An open order's kind was checked when it was placed; its fill is a market order's.
+            kind: OrderKind::Market,
+            quantity: ticket.quantity,
+            price: quote.price,
+            portfolio_value: total_value(stored.cash, &portfolio::priced(book, &stored.holdings, &[])),
+            position_value,
+            last_buy_at: None,
+            now: book.now(),
+        };
+        game.check(tx, portfolio.id(), facts).await
+    }
+
     /// What follows a committed order: it is counted, and the coach looks at the portfolio as
     /// the order left it. Neither can fail the order.
     async fn after_commit(
@@ -333,6 +382,24 @@ impl Trading {
     fn reject(&self, rejection: OrderRejection) -> AppError {
         self.metrics.order_rejected(&rejection);
         rejected(rejection)
+    }
+}
+
+/// Why an order is refused under its locks: the order rules (counted as a rejection), or its
+/// game (a rule of the game, or a commission the cash cannot pay).
+enum Refused {
+    Rules(OrderRejection),
+    Game(AppError),
+}
+
+/// The fill with `commission` out of its cash; refused when the cash cannot pay both.
+fn charge(fill: Fill, commission: Money) -> Result<(Fill, Money), AppError> {
+    match fill.cash_after.checked_sub(commission).filter(|left| !left.is_negative()) {
+        Some(cash_after) => Ok((Fill { cash_after, ..fill }, commission)),
+        None => Err(AppError::field(
+            "quantity",
+            format!("not enough cash for this order and its {} commission; try fewer shares", commission.to_usd()),
+        )),
     }
 }
 

@@ -17,6 +17,8 @@ pub struct NewTrade<'a> {
     pub idempotency_key: Uuid,
     /// The open order this trade fills; `None` for a market order.
     pub order_id: Option<Uuid>,
+    /// What a game charged for the fill (zero outside games), already out of `cash_after`.
+    pub commission: Money,
     pub executed_at: DateTime<Utc>,
 }
 
@@ -26,8 +28,8 @@ pub struct NewTrade<'a> {
 pub async fn insert_once(conn: &mut PgConnection, trade: &NewTrade<'_>) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO trades (portfolio_id, symbol, side, quantity, price, amount, realized_pnl, cash_after,
-                             idempotency_key, executed_at, order_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                             idempotency_key, executed_at, order_id, commission)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT ON CONSTRAINT trades_portfolio_id_idempotency_key_key DO NOTHING
          RETURNING id",
     )
@@ -42,6 +44,7 @@ pub async fn insert_once(conn: &mut PgConnection, trade: &NewTrade<'_>) -> Resul
     .bind(trade.idempotency_key)
     .bind(trade.executed_at)
     .bind(trade.order_id)
+    .bind(trade.commission.amount())
     .fetch_optional(conn)
     .await
 }

@@ -1,0 +1,80 @@
+//! Games: creating one (anyone signed in but a guest) and joining one with its code (guests
+//! too: a class without accounts).
+
+// `create_game` takes one argument per field of the game form (the browser's stub of a server
+// function carries no attributes of its own, so the allowance is the module's).
+#![allow(clippy::too_many_arguments)]
+
+use crate::wire::games::{GameSeat, GameView};
+use crate::wire::AppError;
+use leptos::prelude::*;
+
+/// Creates a game. Times are RFC 3339 (`2026-12-07T14:30:00Z`) or a date and time without a zone,
+/// read as UTC. `commission_kind` is `none`, `per_trade` (dollars), `per_share` (dollars) or
+/// `percent`; `allowed_kinds` lists the order types that wait which the game allows, separated
+/// by commas (`limit,stop`; blank: market orders only); a blank limit is no limit; the
+/// checkboxes `late_joining`, `holdings_visible` and `is_public` are on when sent as `on`.
+#[server(prefix = "/api", endpoint = "create_game")]
+pub async fn create_game(
+    name: String,
+    description: Option<String>,
+    starts_at: String,
+    ends_at: String,
+    starting_cash: String,
+    commission_kind: Option<String>,
+    commission_value: Option<String>,
+    max_position_percent: Option<String>,
+    min_share_price: Option<String>,
+    quick_sell_minutes: Option<String>,
+    allowed_kinds: Option<String>,
+    late_joining: Option<String>,
+    holdings_visible: Option<String>,
+    is_public: Option<String>,
+) -> Result<GameView, AppError> {
+    use crate::server::games::{self, form};
+    use crate::server::platform::http::endpoint::signed_in;
+    signed_in(|caller| async move {
+        if caller.user.is_guest() {
+            return Err(AppError::Forbidden);
+        }
+        let form = form::GameForm {
+            name: &name,
+            description: description.as_deref().unwrap_or_default(),
+            starts_at: &starts_at,
+            ends_at: &ends_at,
+            starting_cash: &starting_cash,
+            commission_kind: commission_kind.as_deref().unwrap_or_default(),
+            commission_value: commission_value.as_deref().unwrap_or_default(),
+            max_position_percent: max_position_percent.as_deref().unwrap_or_default(),
+            min_share_price: min_share_price.as_deref().unwrap_or_default(),
+            quick_sell_minutes: quick_sell_minutes.as_deref().unwrap_or_default(),
+            allowed_kinds: allowed_kinds.as_deref().unwrap_or_default(),
+            late_joining: late_joining.as_deref(),
+            holdings_visible: holdings_visible.as_deref(),
+            is_public: is_public.as_deref(),
+        };
+        let parsed = form.parse(chrono::Utc::now())?;
+        let game = games::create(&caller.state.pool, caller.user.id, &parsed.as_new()).await?;
+        Ok(form::view(&game))
+    })
+    .await
+}
+
+/// Joins the game with this code (any case; dashes and spaces are fine): a game portfolio with
+/// the game's cash. Joining again returns the same seat.
+#[server(prefix = "/api", endpoint = "join_game")]
+pub async fn join_game(code: String) -> Result<GameSeat, AppError> {
+    use crate::domain::game::JoinCode;
+    use crate::server::games::{self, form};
+    use crate::server::platform::http::endpoint::signed_in;
+    signed_in(|caller| async move {
+        let code = JoinCode::parse(&code).map_err(|e| AppError::field("code", e))?;
+        let joined = games::join(&caller.state.pool, caller.user.id, &code, chrono::Utc::now()).await?;
+        Ok(GameSeat {
+            game: form::view(&joined.game),
+            portfolio_id: joined.portfolio_id,
+            new_player: joined.new_player,
+        })
+    })
+    .await
+}

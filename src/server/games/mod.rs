@@ -1,0 +1,117 @@
+//! Games: creating one (with a join code no other game has), joining one (a game portfolio of
+//! the game's cash, once per player), and the game's rules on the order path — checked under the
+//! order's locks, with the commission the fill pays (docs/GAMES.md).
+
+pub mod form;
+pub mod repo;
+
+use crate::domain::game::{GameRules, JoinCode, OrderFacts, Window};
+use crate::domain::portfolio::PortfolioKind;
+use crate::domain::Money;
+use crate::server::platform::db;
+use crate::server::portfolio::repo::portfolios;
+use crate::wire::error::sentence_case;
+use crate::wire::AppError;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use chrono::{DateTime, Utc};
+use repo::{GameRow, NewGame};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+/// Codes tried before giving up: with 887 million codes, a second collision in a row means
+/// something else is wrong.
+const CODE_ATTEMPTS: usize = 5;
+
+/// Creates a game for `created_by`, under a fresh join code.
+pub async fn create(pool: &PgPool, created_by: Uuid, game: &NewGame<'_>) -> Result<GameRow, AppError> {
+    let mut conn = pool.acquire().await?;
+    for _ in 0..CODE_ATTEMPTS {
+        if let Some(stored) = repo::insert(&mut conn, created_by, game, &fresh_code()).await? {
+            return Ok(stored);
+        }
+    }
+    tracing::error!("no free join code in {CODE_ATTEMPTS} attempts");
+    Err(AppError::Internal)
+}
+
+fn fresh_code() -> JoinCode {
+    loop {
+        let mut bytes = [0u8; 16];
+        OsRng.fill_bytes(&mut bytes);
+        // 16 bytes hold 6 fair ones but for a chance below 10⁻⁹; then draw again.
+        if let Some(code) = JoinCode::from_random(&bytes) {
+            return code;
+        }
+    }
+}
+
+/// What joining did.
+pub struct Joined {
+    pub game: GameRow,
+    pub portfolio_id: Uuid,
+    /// False when the player had joined before: they keep the portfolio they had.
+    pub new_player: bool,
+}
+
+/// Joins `user_id` to the game with `code` at `now`: a game portfolio with the game's cash, in
+/// one transaction that also records the player. Joining again returns the same portfolio.
+pub async fn join(pool: &PgPool, user_id: Uuid, code: &JoinCode, now: DateTime<Utc>) -> Result<Joined, AppError> {
+    let mut tx = db::begin(pool).await?;
+    let no_game = || AppError::NotFound(format!("a game with the code {}", code.display()));
+    let game = repo::by_code_for_join(&mut tx, code).await?.ok_or_else(no_game)?;
+    if let Some(portfolio_id) = repo::player_portfolio(&mut tx, game.id, user_id).await? {
+        return Ok(Joined { game, portfolio_id, new_player: false });
+    }
+    let rules = game.rules();
+    rules.may_join(&game.window(), now).map_err(|refusal| AppError::Conflict(sentence_case(&refusal.to_string())))?;
+    let portfolio_id = Uuid::new_v4();
+    let cash = rules.starting_cash;
+    portfolios::insert(&mut tx, portfolio_id, user_id, PortfolioKind::Game, cash, cash).await?;
+    if !repo::insert_player(&mut tx, game.id, user_id, portfolio_id, now).await? {
+        // A second join of the same player raced this one and won: theirs stands.
+        drop(tx);
+        let mut conn = pool.acquire().await?;
+        let portfolio_id = repo::player_portfolio(&mut conn, game.id, user_id).await?.ok_or(AppError::Internal)?;
+        return Ok(Joined { game, portfolio_id, new_player: false });
+    }
+    crate::server::portfolio::history::record_trade(&mut tx, portfolio_id, cash, cash, now).await?;
+    tx.commit().await?;
+    Ok(Joined { game, portfolio_id, new_player: true })
+}
+
+/// The game a portfolio plays in, as the order path needs it.
+pub struct InGame {
+    pub window: Window,
+    pub rules: GameRules,
+}
+
+/// The game of `portfolio_id` when it is a game portfolio.
+pub async fn of_portfolio(
+    conn: &mut PgConnection,
+    kind: PortfolioKind,
+    portfolio_id: Uuid,
+) -> Result<Option<InGame>, sqlx::Error> {
+    if kind != PortfolioKind::Game {
+        return Ok(None);
+    }
+    Ok(repo::of_portfolio(conn, portfolio_id).await?.map(|game| InGame { window: game.window(), rules: game.rules() }))
+}
+
+impl InGame {
+    /// Checks an order against the game's rules; the commission its fill pays.
+    pub async fn check(
+        &self,
+        conn: &mut PgConnection,
+        portfolio_id: Uuid,
+        mut order: OrderFacts<'_>,
+    ) -> Result<Money, AppError> {
+        if self.rules.quick_sell_minutes.is_some() && order.side == crate::domain::Side::Sell {
+            order.last_buy_at = repo::last_buy_at(conn, portfolio_id, order.symbol).await?;
+        }
+        self.rules
+            .check(&self.window, &order)
+            .map_err(|refusal| AppError::Invalid(sentence_case(&refusal.to_string())))?;
+        let amount = order.price.checked_times(order.quantity.get()).unwrap_or(Money::ZERO);
+        Ok(self.rules.commission.on(order.quantity, amount))
+    }
+}

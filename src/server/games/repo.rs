@@ -1,0 +1,179 @@
+//! The `games` and `game_players` tables.
+
+use crate::domain::game::{Commission, GameRules, JoinCode, Window};
+use crate::domain::{Money, Symbol};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// A game as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct GameRow {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub created_by: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub starting_cash: Decimal,
+    pub commission_kind: String,
+    pub commission_value: Decimal,
+    pub max_position_percent: Option<i32>,
+    pub min_share_price: Option<Decimal>,
+    pub quick_sell_minutes: Option<i32>,
+    pub allowed_kinds: Vec<String>,
+    pub late_joining: bool,
+    pub holdings_visible: bool,
+    pub is_public: bool,
+    pub join_code: String,
+}
+
+const COLUMNS: &str = "g.id, g.name, g.description, g.created_by, g.starts_at, g.ends_at, g.starting_cash,
+    g.commission_kind, g.commission_value, g.max_position_percent, g.min_share_price, g.quick_sell_minutes,
+    g.allowed_kinds, g.late_joining, g.holdings_visible, g.is_public, g.join_code";
+
+impl GameRow {
+    pub fn window(&self) -> Window {
+        Window { starts_at: self.starts_at, ends_at: self.ends_at }
+    }
+
+    pub fn rules(&self) -> GameRules {
+        let commission = match self.commission_kind.as_str() {
+            "per_trade" => Commission::PerTrade(Money::from_decimal(self.commission_value)),
+            "per_share" => Commission::PerShare(self.commission_value),
+            "percent" => Commission::Percent(self.commission_value),
+            _ => Commission::None,
+        };
+        GameRules {
+            starting_cash: Money::from_decimal(self.starting_cash),
+            commission,
+            max_position_percent: self.max_position_percent.and_then(|p| u32::try_from(p).ok()),
+            min_share_price: self.min_share_price.map(Money::from_decimal),
+            quick_sell_minutes: self.quick_sell_minutes.and_then(|m| u32::try_from(m).ok()),
+            allowed_kinds: self.allowed_kinds.clone(),
+            late_joining: self.late_joining,
+            holdings_visible: self.holdings_visible,
+        }
+    }
+}
+
+/// A game to store.
+pub struct NewGame<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub window: Window,
+    pub rules: &'a GameRules,
+    pub is_public: bool,
+}
+
+fn commission_columns(commission: Commission) -> (&'static str, Decimal) {
+    match commission {
+        Commission::None => ("none", Decimal::ZERO),
+        Commission::PerTrade(fee) => ("per_trade", fee.amount()),
+        Commission::PerShare(rate) => ("per_share", rate),
+        Commission::Percent(percent) => ("percent", percent),
+    }
+}
+
+/// Stores a game under `code`; `None` when another game has the code already.
+pub async fn insert(
+    conn: &mut PgConnection,
+    created_by: Uuid,
+    game: &NewGame<'_>,
+    code: &JoinCode,
+) -> Result<Option<GameRow>, sqlx::Error> {
+    let (commission_kind, commission_value) = commission_columns(game.rules.commission);
+    let rules = game.rules;
+    sqlx::query_as(&format!(
+        "INSERT INTO games AS g (name, description, created_by, starts_at, ends_at, starting_cash, commission_kind,
+                                 commission_value, max_position_percent, min_share_price, quick_sell_minutes,
+                                 allowed_kinds, late_joining, holdings_visible, is_public, join_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+         ON CONFLICT (join_code) DO NOTHING
+         RETURNING {COLUMNS}"
+    ))
+    .bind(game.name)
+    .bind(game.description)
+    .bind(created_by)
+    .bind(game.window.starts_at)
+    .bind(game.window.ends_at)
+    .bind(rules.starting_cash.amount())
+    .bind(commission_kind)
+    .bind(commission_value)
+    .bind(rules.max_position_percent.and_then(|p| i32::try_from(p).ok()))
+    .bind(rules.min_share_price.map(Money::amount))
+    .bind(rules.quick_sell_minutes.and_then(|m| i32::try_from(m).ok()))
+    .bind(&rules.allowed_kinds)
+    .bind(rules.late_joining)
+    .bind(rules.holdings_visible)
+    .bind(game.is_public)
+    .bind(code.as_str())
+    .fetch_optional(conn)
+    .await
+}
+
+/// The game with this join code, locked against a change while a player joins.
+pub async fn by_code_for_join(conn: &mut PgConnection, code: &JoinCode) -> Result<Option<GameRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM games g WHERE g.join_code = $1 FOR SHARE"))
+        .bind(code.as_str())
+        .fetch_optional(conn)
+        .await
+}
+
+/// The game portfolio `portfolio_id` plays in, if it is one.
+pub async fn of_portfolio(conn: &mut PgConnection, portfolio_id: Uuid) -> Result<Option<GameRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM games g JOIN game_players p ON p.game_id = g.id WHERE p.portfolio_id = $1"
+    ))
+    .bind(portfolio_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The portfolio `user_id` plays `game_id` with, if they joined it.
+pub async fn player_portfolio(
+    conn: &mut PgConnection,
+    game_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("SELECT portfolio_id FROM game_players WHERE game_id = $1 AND user_id = $2")
+        .bind(game_id)
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Records `user_id` as a player of `game_id` with `portfolio_id`; false when they already were.
+pub async fn insert_player(
+    conn: &mut PgConnection,
+    game_id: Uuid,
+    user_id: Uuid,
+    portfolio_id: Uuid,
+    joined_at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "INSERT INTO game_players (game_id, user_id, portfolio_id, joined_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (game_id, user_id) DO NOTHING",
+    )
+    .bind(game_id)
+    .bind(user_id)
+    .bind(portfolio_id)
+    .bind(joined_at)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// When the portfolio last bought `symbol` (the quick-sell rule's clock).
+pub async fn last_buy_at(
+    conn: &mut PgConnection,
+    portfolio_id: Uuid,
+    symbol: &Symbol,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT max(executed_at) FROM trades WHERE portfolio_id = $1 AND symbol = $2 AND side = 'buy'")
+        .bind(portfolio_id)
+        .bind(symbol.as_str())
+        .fetch_one(conn)
+        .await
+}

@@ -1,0 +1,37 @@
+//! Games as pages and clients see them.
+
+use crate::domain::Money;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A game and its rules, in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GameView {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub starting_cash: Money,
+    /// "no commission", "$4.95 a trade", "0.25% of the amount".
+    pub commission: String,
+    pub max_position_percent: Option<u32>,
+    pub min_share_price: Option<Money>,
+    pub quick_sell_minutes: Option<u32>,
+    pub allowed_kinds: Vec<String>,
+    pub late_joining: bool,
+    pub holdings_visible: bool,
+    pub is_public: bool,
+    /// "K7M-2QX"; only its organiser and players are shown it.
+    pub join_code: String,
+}
+
+/// A player's place in a game: the game, and the portfolio they trade it with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GameSeat {
+    pub game: GameView,
+    pub portfolio_id: Uuid,
+    /// False when they had joined before.
+    pub new_player: bool,
+}
