@@ -5,7 +5,7 @@
 // function carries no attributes of its own, so the allowance is the module's).
 #![allow(clippy::too_many_arguments)]
 
-use crate::wire::games::{GameSeat, GameView};
+use crate::wire::games::{GameSeat, GameView, Leaderboard};
 use crate::wire::AppError;
 use leptos::prelude::*;
 
@@ -75,6 +75,20 @@ pub async fn join_game(code: String) -> Result<GameSeat, AppError> {
             portfolio_id: joined.portfolio_id,
             new_player: joined.new_player,
         })
+    })
+    .await
+}
+
+/// The game's leaderboard, valued now: its organiser and players see it, and anyone signed in
+/// sees a public game's. Ranked by return since each player's own start; ties go to the
+/// earlier join.
+#[server(prefix = "/api", endpoint = "game_leaderboard")]
+pub async fn game_leaderboard(game: String) -> Result<Leaderboard, AppError> {
+    use crate::server::games;
+    use crate::server::platform::http::endpoint::signed_in;
+    signed_in(|caller| async move {
+        let game = uuid::Uuid::parse_str(game.trim()).map_err(|_| AppError::NotFound("that game".into()))?;
+        games::leaderboard(&caller.state.pool, &caller.state.market, game, caller.user.id).await
     })
     .await
 }

@@ -35,3 +35,25 @@ pub struct GameSeat {
     /// False when they had joined before.
     pub new_player: bool,
 }
+
+/// One player's line on a game's leaderboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderboardRow {
+    pub place: usize,
+    pub username: String,
+    pub value: Money,
+    /// Since the player's own start, in percent.
+    pub total_return: crate::domain::quote::Percent,
+    pub trades: i64,
+    pub joined_at: DateTime<Utc>,
+    /// The row of the player asking.
+    pub is_you: bool,
+}
+
+/// A game's leaderboard, as its organiser, its players, or anyone for a public game sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Leaderboard {
+    pub game: GameView,
+    pub rows: Vec<LeaderboardRow>,
+    pub valued_at: DateTime<Utc>,
+}

@@ -124,6 +124,7 @@ const ENDPOINTS: &[Endpoint] = &[
         anonymous: false,
     },
     Endpoint { name: "join_game", fields: &["code"], anonymous: false },
+    Endpoint { name: "game_leaderboard", fields: &["game"], anonymous: false },
 ];
 
 fn valid_value(field: &str, rng: &mut Rng) -> String {
@@ -152,6 +153,7 @@ fn valid_value(field: &str, rng: &mut Rng) -> String {
         "allowed_kinds" => rng.pick(&["limit", "limit,stop", ""]).to_string(),
         "late_joining" => rng.pick(&["on", ""]).to_string(),
         "code" => rng.pick(&["K7M-2QX", "k7m2qx", "ZZZZZZ"]).to_string(),
+        "game" => rng.uuid(),
         "token" => rng.uuid().replace('-', "").repeat(2),
         "page" => rng.pick(&["1", "2", "0"]).to_string(),
         "query" => rng.pick(&["app", "", "S"]).to_string(),

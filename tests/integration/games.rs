@@ -7,7 +7,7 @@ use crate::harness::TestApp;
 use crate::trading::{executed, learner, order_in, portfolio};
 use chrono::{Duration, Utc};
 use papertrade::domain::Money;
-use papertrade::wire::games::{GameSeat, GameView};
+use papertrade::wire::games::{GameSeat, GameView, Leaderboard};
 use papertrade::wire::AppError;
 use uuid::Uuid;
 
@@ -50,6 +50,10 @@ async fn join(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwest::R
 async fn seat(response: reqwest::Response) -> GameSeat {
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
+}
+
+async fn board(app: &TestApp, client: &reqwest::Client, game: &str) -> reqwest::Response {
+    app.call_as(client, "game_leaderboard", &[("game", game)]).await
 }
 
 async fn refused(response: reqwest::Response, status: u16) -> AppError {
@@ -198,4 +202,57 @@ async fn a_game_that_has_not_started_refuses_orders_and_says_when_it_opens() {
         order_in(&app, &ada, &seat.portfolio_id.to_string(), ("AAPL", "buy", "1"), &Uuid::new_v4().to_string()).await;
     let opens = game.starts_at.format("%b %-d at %H:%M UTC");
     assert_eq!(refused(early, 400).await.to_string(), format!("This game has not started yet: trading opens {opens}"));
+}
+
+#[tokio::test]
+async fn the_leaderboard_ranks_by_return_matches_the_ledger_and_shows_only_to_its_game() {
+    let (app, dial) = TestApp::spawn_with_dial("100").await;
+    let teacher = learner(&app, "teacher").await;
+    let game = created(create(&app, &teacher, 1, &[("late_joining", "on")]).await).await;
+    let (ada, grace) = (learner(&app, "ada").await, learner(&app, "grace").await);
+    let ada_seat = seat(join(&app, &ada, &game.join_code).await).await;
+    let grace_seat = seat(join(&app, &grace, &game.join_code).await).await;
+    let key = || Uuid::new_v4().to_string();
+    executed(order_in(&app, &ada, &ada_seat.portfolio_id.to_string(), ("AAPL", "buy", "10"), &key()).await).await;
+    executed(order_in(&app, &grace, &grace_seat.portfolio_id.to_string(), ("AAPL", "buy", "20"), &key()).await).await;
+    dial.set("110");
+
+    let game_id = game.id.to_string();
+    let seen: Leaderboard = board(&app, &teacher, &game_id).await.json().await.unwrap();
+    let lines: Vec<(usize, &str, String, String)> = seen
+        .rows
+        .iter()
+        .map(|row| (row.place, row.username.as_str(), row.value.to_usd(), row.total_return.signed()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (1, "grace", "$10,200.00".to_owned(), "+2.00%".to_owned()),
+            (2, "ada", "$10,100.00".to_owned(), "+1.00%".to_owned())
+        ]
+    );
+    assert_eq!(seen.game.join_code, game.join_code, "the organiser sees the code");
+
+    // Each value is what the ledger adds up to: the starting cash, less buys, plus sells, plus
+    // the shares the trades leave at today's price.
+    for row in &seen.rows {
+        let (cash_flow, shares): (rust_decimal::Decimal, i64) = sqlx::query_as(
+            "SELECT coalesce(sum(CASE t.side WHEN 'buy' THEN -t.amount - t.commission ELSE t.amount - t.commission END), 0),
+                    coalesce(sum(CASE t.side WHEN 'buy' THEN t.quantity ELSE -t.quantity END), 0)::bigint
+             FROM trades t JOIN game_players gp ON gp.portfolio_id = t.portfolio_id JOIN users u ON u.id = gp.user_id
+             WHERE gp.game_id = $1 AND u.username = $2",
+        )
+        .bind(game.id)
+        .bind(&row.username)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        let recomputed = rust_decimal::Decimal::from(10_000) + cash_flow + rust_decimal::Decimal::from(shares * 110);
+        assert_eq!(row.value.amount(), recomputed, "{}", row.username);
+        assert_eq!(row.trades, 1);
+    }
+    let mine: Leaderboard = board(&app, &ada, &game_id).await.json().await.unwrap();
+    assert_eq!(mine.rows.iter().filter(|row| row.is_you).map(|row| row.username.as_str()).collect::<Vec<_>>(), ["ada"]);
+    let stranger = learner(&app, "mallory").await;
+    assert_eq!(refused(board(&app, &stranger, &game_id).await, 404).await, AppError::NotFound("that game".into()));
 }

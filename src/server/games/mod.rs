@@ -3,6 +3,7 @@
 //! order's locks, with the commission the fill pays (docs/GAMES.md).
 
 pub mod form;
+pub mod leaderboard;
 pub mod repo;
 
 use crate::domain::game::{GameRules, JoinCode, OrderFacts, Window};
@@ -77,6 +78,31 @@ pub async fn join(pool: &PgPool, user_id: Uuid, code: &JoinCode, now: DateTime<U
     crate::server::portfolio::history::record_trade(&mut tx, portfolio_id, cash, cash, now).await?;
     tx.commit().await?;
     Ok(Joined { game, portfolio_id, new_player: true })
+}
+
+/// The leaderboard of game `game_id` for `viewer`: its organiser and players see it, and anyone
+/// signed in sees a public game's (without its join code). Anyone else gets 404, as for a game
+/// that does not exist.
+pub async fn leaderboard(
+    pool: &PgPool,
+    market: &crate::server::market::Market,
+    game_id: Uuid,
+    viewer: Uuid,
+) -> Result<crate::wire::games::Leaderboard, AppError> {
+    let mut conn = pool.acquire().await?;
+    let no_game = || AppError::NotFound("that game".into());
+    let game = repo::by_id(&mut conn, game_id).await?.ok_or_else(no_game)?;
+    let member = game.created_by == viewer || repo::player_portfolio(&mut conn, game.id, viewer).await?.is_some();
+    if !member && !game.is_public {
+        return Err(no_game());
+    }
+    let now = Utc::now();
+    let rows = leaderboard::rows(&mut conn, market, &game, viewer, now).await?;
+    let mut view = form::view(&game);
+    if !member {
+        view.join_code.clear();
+    }
+    Ok(crate::wire::games::Leaderboard { game: view, rows, valued_at: now })
 }
 
 /// The game a portfolio plays in, as the order path needs it.

@@ -113,6 +113,11 @@ pub async fn insert(
     .await
 }
 
+/// The game `id`.
+pub async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<GameRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM games g WHERE g.id = $1")).bind(id).fetch_optional(conn).await
+}
+
 /// The game with this join code, locked against a change while a player joins.
 pub async fn by_code_for_join(conn: &mut PgConnection, code: &JoinCode) -> Result<Option<GameRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM games g WHERE g.join_code = $1 FOR SHARE"))

@@ -1,0 +1,84 @@
+//! A game's leaderboard: every player's value now — cash plus holdings at current prices, one
+//! quote per symbol for the whole board — ranked by the domain's rule (return since their own
+//! start, ties to the earlier join).
+
+use super::repo::GameRow;
+use crate::domain::game::{rank, Standing};
+use crate::domain::Money;
+use crate::server::market::{Market, PriceBook};
+use crate::server::portfolio::repo::holdings;
+use crate::wire::games::LeaderboardRow;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct PlayerRow {
+    user_id: Uuid,
+    username: String,
+    portfolio_id: Uuid,
+    joined_at: DateTime<Utc>,
+    starting_cash: Decimal,
+    cash_balance: Decimal,
+    trades: i64,
+}
+
+/// The game's players in leaderboard order, valued at `now`; `viewer`'s row says it is theirs.
+pub async fn rows(
+    conn: &mut PgConnection,
+    market: &Market,
+    game: &GameRow,
+    viewer: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<LeaderboardRow>, sqlx::Error> {
+    let players: Vec<PlayerRow> = sqlx::query_as(
+        "SELECT gp.user_id, u.username, gp.portfolio_id, gp.joined_at, p.starting_cash, p.cash_balance,
+                (SELECT count(*) FROM trades t WHERE t.portfolio_id = gp.portfolio_id) AS trades
+         FROM game_players gp
+         JOIN users u ON u.id = gp.user_id
+         JOIN portfolios p ON p.id = gp.portfolio_id
+         WHERE gp.game_id = $1",
+    )
+    .bind(game.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<Uuid> = players.iter().map(|player| player.portfolio_id).collect();
+    let mut held = holdings::of_portfolios(conn, &ids).await?;
+    let mut book = PriceBook::new(market, now);
+    let mut standings = Vec::with_capacity(players.len());
+    for player in &players {
+        let mut value = player.cash_balance;
+        for holding in held.remove(&player.portfolio_id).unwrap_or_default() {
+            // A holding without a quote now counts at its cost, so a provider outage does not
+            // drop a player to the bottom.
+            let price = match book.get(&holding.symbol).await {
+                Some(priced) => priced.quote.price.amount(),
+                None => holding.position.average_price,
+            };
+            value += price * Decimal::from(holding.position.shares);
+        }
+        standings.push(Standing {
+            player: player.user_id,
+            joined_at: player.joined_at,
+            starting_value: Money::from_decimal(player.starting_cash),
+            value: Money::from_decimal(value),
+            trades: player.trades,
+        });
+    }
+    Ok(rank(standings)
+        .into_iter()
+        .map(|ranked| {
+            let player = players.iter().find(|p| p.user_id == ranked.standing.player);
+            LeaderboardRow {
+                place: ranked.place,
+                username: player.map(|p| p.username.clone()).unwrap_or_default(),
+                value: ranked.standing.value,
+                total_return: ranked.total_return,
+                trades: ranked.standing.trades,
+                joined_at: ranked.standing.joined_at,
+                is_you: ranked.standing.player == viewer,
+            }
+        })
+        .collect())
+}
