@@ -5,7 +5,7 @@
 // function carries no attributes of its own, so the allowance is the module's).
 #![allow(clippy::too_many_arguments)]
 
-use crate::wire::games::{GameSeat, GameView, Leaderboard};
+use crate::wire::games::{GameSeat, GameView, Leaderboard, MyGame};
 use crate::wire::AppError;
 use leptos::prelude::*;
 
@@ -91,4 +91,20 @@ pub async fn game_leaderboard(game: String) -> Result<Leaderboard, AppError> {
         games::leaderboard(&caller.state.pool, &caller.state.market, game, caller.user.id).await
     })
     .await
+}
+
+/// The games the caller organises or plays, the latest start first.
+#[server(prefix = "/api", endpoint = "my_games")]
+pub async fn my_games() -> Result<Vec<MyGame>, AppError> {
+    use crate::server::games;
+    use crate::server::platform::http::endpoint::signed_in;
+    signed_in(|caller| async move { games::of_user(&caller.state.pool, caller.user.id).await }).await
+}
+
+/// Public games that have not ended, the soonest start first (at most 100), with their codes.
+#[server(prefix = "/api", endpoint = "public_games")]
+pub async fn public_games() -> Result<Vec<GameView>, AppError> {
+    use crate::server::games;
+    use crate::server::platform::http::endpoint::signed_in;
+    signed_in(|caller| async move { games::public(&caller.state.pool, chrono::Utc::now()).await }).await
 }

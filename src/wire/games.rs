@@ -57,3 +57,12 @@ pub struct Leaderboard {
     pub rows: Vec<LeaderboardRow>,
     pub valued_at: DateTime<Utc>,
 }
+
+/// A game of the learner's: one they organise, play, or both.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyGame {
+    pub game: GameView,
+    pub organiser: bool,
+    /// The portfolio they play it with; `None` for a game they only organise.
+    pub portfolio_id: Option<Uuid>,
+}

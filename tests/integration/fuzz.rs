@@ -125,6 +125,8 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint { name: "join_game", fields: &["code"], anonymous: false },
     Endpoint { name: "game_leaderboard", fields: &["game"], anonymous: false },
+    Endpoint { name: "my_games", fields: &[], anonymous: false },
+    Endpoint { name: "public_games", fields: &[], anonymous: false },
 ];
 
 fn valid_value(field: &str, rng: &mut Rng) -> String {

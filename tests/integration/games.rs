@@ -7,7 +7,7 @@ use crate::harness::TestApp;
 use crate::trading::{executed, learner, order_in, portfolio};
 use chrono::{Duration, Utc};
 use papertrade::domain::Money;
-use papertrade::wire::games::{GameSeat, GameView, Leaderboard};
+use papertrade::wire::games::{GameSeat, GameView, Leaderboard, MyGame};
 use papertrade::wire::AppError;
 use uuid::Uuid;
 
@@ -255,4 +255,30 @@ async fn the_leaderboard_ranks_by_return_matches_the_ledger_and_shows_only_to_it
     assert_eq!(mine.rows.iter().filter(|row| row.is_you).map(|row| row.username.as_str()).collect::<Vec<_>>(), ["ada"]);
     let stranger = learner(&app, "mallory").await;
     assert_eq!(refused(board(&app, &stranger, &game_id).await, 404).await, AppError::NotFound("that game".into()));
+}
+
+#[tokio::test]
+async fn a_learners_games_and_the_public_ones_are_listed_and_a_guest_keeps_their_seat_on_upgrading() {
+    let app = TestApp::spawn_with_fixed_price("100").await;
+    let teacher = learner(&app, "teacher").await;
+    let private = created(create(&app, &teacher, -1, &[("name", "Period 3")]).await).await;
+    let public = created(create(&app, &teacher, -1, &[("name", "Open league"), ("is_public", "on")]).await).await;
+    let student = guest(&app).await;
+    let seat = seat(join(&app, &student, &private.join_code).await).await;
+
+    let listed: Vec<GameView> = app.call_as(&student, "public_games", &[]).await.json().await.unwrap();
+    assert_eq!(listed.iter().map(|game| game.name.as_str()).collect::<Vec<_>>(), ["Open league"]);
+    assert_eq!(listed[0].join_code, public.join_code);
+    let organised: Vec<MyGame> = app.call_as(&teacher, "my_games", &[]).await.json().await.unwrap();
+    assert_eq!(organised.len(), 2);
+    assert!(organised.iter().all(|mine| mine.organiser && mine.portfolio_id.is_none()));
+
+    let upgrade = [("email", "sam@example.com"), ("username", "sam"), ("password", crate::auth::PASSWORD)];
+    assert!(app.call_as(&student, "upgrade_guest", &upgrade).await.status().is_success());
+    let played: Vec<MyGame> = app.call_as(&student, "my_games", &[]).await.json().await.unwrap();
+    assert_eq!(played.len(), 1);
+    assert_eq!(
+        (played[0].game.name.as_str(), played[0].organiser, played[0].portfolio_id),
+        ("Period 3", false, Some(seat.portfolio_id))
+    );
 }

@@ -81,8 +81,7 @@ pub async fn join(pool: &PgPool, user_id: Uuid, code: &JoinCode, now: DateTime<U
 }
 
 /// The leaderboard of game `game_id` for `viewer`: its organiser and players see it, and anyone
-/// signed in sees a public game's (without its join code). Anyone else gets 404, as for a game
-/// that does not exist.
+/// signed in sees a public game's. Anyone else gets 404, as for a game that does not exist.
 pub async fn leaderboard(
     pool: &PgPool,
     market: &crate::server::market::Market,
@@ -98,11 +97,29 @@ pub async fn leaderboard(
     }
     let now = Utc::now();
     let rows = leaderboard::rows(&mut conn, market, &game, viewer, now).await?;
-    let mut view = form::view(&game);
-    if !member {
-        view.join_code.clear();
-    }
-    Ok(crate::wire::games::Leaderboard { game: view, rows, valued_at: now })
+    Ok(crate::wire::games::Leaderboard { game: form::view(&game), rows, valued_at: now })
+}
+
+/// The games `user_id` organises or plays.
+pub async fn of_user(pool: &PgPool, user_id: Uuid) -> Result<Vec<crate::wire::games::MyGame>, AppError> {
+    let rows = repo::of_user(&mut *pool.acquire().await?, user_id).await?;
+    Ok(rows
+        .iter()
+        .map(|row| crate::wire::games::MyGame {
+            game: form::view(&row.game),
+            organiser: row.game.created_by == user_id,
+            portfolio_id: row.portfolio_id,
+        })
+        .collect())
+}
+
+/// How many public games the Games page lists.
+pub const PUBLIC_LISTED: i64 = 100;
+
+/// Public games that have not ended, with their join codes: a public game is open to anyone.
+pub async fn public(pool: &PgPool, now: DateTime<Utc>) -> Result<Vec<crate::wire::games::GameView>, AppError> {
+    let rows = repo::public(&mut *pool.acquire().await?, now, PUBLIC_LISTED).await?;
+    Ok(rows.iter().map(form::view).collect())
 }
 
 /// The game a portfolio plays in, as the order path needs it.

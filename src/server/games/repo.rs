@@ -113,6 +113,38 @@ pub async fn insert(
     .await
 }
 
+/// A game of a user's, and the portfolio they play it with (none for a game they only organise).
+#[derive(sqlx::FromRow)]
+pub struct MyGameRow {
+    #[sqlx(flatten)]
+    pub game: GameRow,
+    pub portfolio_id: Option<Uuid>,
+}
+
+/// The games `user_id` organises or plays, the latest start first.
+pub async fn of_user(conn: &mut PgConnection, user_id: Uuid) -> Result<Vec<MyGameRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS}, gp.portfolio_id FROM games g
+         LEFT JOIN game_players gp ON gp.game_id = g.id AND gp.user_id = $1
+         WHERE g.created_by = $1 OR gp.user_id = $1
+         ORDER BY g.starts_at DESC, g.id"
+    ))
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Public games that have not ended, the soonest start first, at most `limit`.
+pub async fn public(conn: &mut PgConnection, now: DateTime<Utc>, limit: i64) -> Result<Vec<GameRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM games g WHERE g.is_public AND g.ends_at > $1 ORDER BY g.starts_at, g.id LIMIT $2"
+    ))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
 /// The game `id`.
 pub async fn by_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<GameRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM games g WHERE g.id = $1")).bind(id).fetch_optional(conn).await
