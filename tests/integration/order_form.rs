@@ -165,6 +165,8 @@ async fn a_change_is_checked_again_and_an_order_that_filled_meanwhile_is_not_cha
     assert_eq!(ledger.entries[0].why.as_deref(), Some(why));
     let notes: NotificationPage = app.call_as(&ada, "notifications", &[]).await.json().await.unwrap();
     assert!(notes.items.iter().any(|note| note.title == "Your order filled" && note.message == why), "{notes:?}");
+    let csv = ada.get(format!("{}/history.csv", app.address)).send().await.unwrap().text().await.unwrap();
+    assert!(csv.lines().nth(1).unwrap().ends_with(&format!(",0.00,\"{why}\"")), "{csv}");
     let all: OrderBook = app.call_as(&ada, "my_orders", &[]).await.json().await.unwrap();
     assert_eq!((all.orders[0].state, all.orders[0].reason.as_deref()), (OrderState::Filled, Some(why)));
 }

@@ -159,7 +159,11 @@ async fn the_csv_export_holds_the_whole_ledger_and_only_for_its_owner() {
     assert!(disposition.starts_with("attachment; filename=\"papertrade-trades-"), "{disposition}");
     let body = response.text().await.unwrap();
     let lines: Vec<&str> = body.lines().collect();
-    assert_eq!(lines[0], "executed_at,symbol,side,quantity,price,amount,realized_pnl,cash_after,trade_id");
+    assert_eq!(
+        lines[0],
+        "executed_at,symbol,side,quantity,price,amount,realized_pnl,cash_after,trade_id,commission,why"
+    );
+    assert!(lines[1..].iter().all(|line| line.ends_with(",0.00,")), "no commission, no open order:\n{body}");
     assert_eq!(lines.len(), 5, "a header and four trades:\n{body}");
     assert!(lines[1..].iter().all(|line| line.split(',').nth(1) == Some("NVDA")));
     let sell: Vec<&str> = lines[1].split(',').collect();

@@ -33,13 +33,15 @@ pub async fn csv(pool: &PgPool, portfolio: OwnedPortfolio) -> Result<String, App
     let everything = LedgerFilter { symbol: None, side: None };
     let rows = trades::list(&mut conn, portfolio_id, &everything, None, 0).await?;
     let mut out = String::with_capacity(64 * (rows.len() + 1));
-    out.push_str("executed_at,symbol,side,quantity,price,amount,realized_pnl,cash_after,trade_id\r\n");
-    for row in rows.into_iter().map(entry) {
-        // Symbols are [A-Z0-9.-] and start with a letter or digit, so no field needs quoting and
-        // none can be read as a spreadsheet formula.
+    out.push_str("executed_at,symbol,side,quantity,price,amount,realized_pnl,cash_after,trade_id,commission,why\r\n");
+    for row in rows {
+        let commission = row.commission.map(Money::from_decimal).unwrap_or(Money::ZERO);
+        let row = entry(row);
+        // Symbols are [A-Z0-9.-] and start with a letter or digit, and the figures are numbers,
+        // so only the last field, free text, needs quoting.
         let _ = write!(
             out,
-            "{},{},{},{},{},{},{},{},{}\r\n",
+            "{},{},{},{},{},{},{},{},{},{},{}\r\n",
             row.executed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             row.symbol,
             row.side.as_str(),
@@ -49,9 +51,18 @@ pub async fn csv(pool: &PgPool, portfolio: OwnedPortfolio) -> Result<String, App
             row.realized_pnl.map(|pnl| pnl.to_string()).unwrap_or_default(),
             row.cash_after,
             row.id,
+            commission,
+            row.why.as_deref().map(text_field).unwrap_or_default(),
         );
     }
     Ok(out)
+}
+
+/// A free-text CSV field: quoted, with its quotes doubled, and a leading `=`, `+`, `-` or `@`
+/// defused with an apostrophe so that no spreadsheet reads it as a formula.
+fn text_field(text: &str) -> String {
+    let defused = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_owned() };
+    format!("\"{}\"", defused.replace('"', "\"\""))
 }
 
 fn entry(row: TradeRow) -> LedgerEntry {
@@ -66,5 +77,15 @@ fn entry(row: TradeRow) -> LedgerEntry {
         realized_pnl: row.realized_pnl.map(Money::from_decimal),
         cash_after: Money::from_decimal(row.cash_after),
         why: row.why,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn free_text_is_quoted_and_never_a_formula() {
+        assert_eq!(super::text_field("filled at $1,000.00"), "\"filled at $1,000.00\"");
+        assert_eq!(super::text_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(super::text_field("=HYPERLINK(1)"), "\"'=HYPERLINK(1)\"");
     }
 }

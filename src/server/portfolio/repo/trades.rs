@@ -64,6 +64,9 @@ pub struct TradeRow {
     /// Why an open order filled when it did (the ledger's listing only).
     #[sqlx(default)]
     pub why: Option<String>,
+    /// A game's commission on the fill (the ledger's listing only).
+    #[sqlx(default)]
+    pub commission: Option<rust_decimal::Decimal>,
 }
 
 impl TradeRow {
@@ -148,7 +151,7 @@ pub async fn list(
 ) -> Result<Vec<TradeRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT t.id, t.symbol, t.side, t.quantity, t.price, t.amount, t.realized_pnl, t.cash_after, t.executed_at,
-                o.state_reason AS why
+                o.state_reason AS why, t.commission
          FROM trades t LEFT JOIN orders o ON o.id = t.order_id
          WHERE t.portfolio_id = $1 AND ($2::text IS NULL OR t.symbol = $2) AND ($3::text IS NULL OR t.side = $3)
          ORDER BY t.executed_at DESC, t.id DESC LIMIT $4 OFFSET $5",
