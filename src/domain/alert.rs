@@ -115,10 +115,7 @@ pub fn check_new(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn money(text: &str) -> Money {
-        Money::parse(text).unwrap()
-    }
+    use crate::domain::test_support::money;
 
     #[test]
     fn a_direction_is_above_or_below_in_any_case() {

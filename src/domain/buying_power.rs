@@ -73,18 +73,7 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn money(text: &str) -> Money {
-        Money::parse(text).unwrap()
-    }
-
-    fn aapl() -> Symbol {
-        Symbol::parse("AAPL").unwrap()
-    }
-
-    fn shares(n: i64) -> Shares {
-        Shares::new(n).unwrap()
-    }
+    use crate::domain::test_support::{aapl, money, shares};
 
     #[test]
     fn cash_held_for_open_buys_cannot_be_spent_again() {

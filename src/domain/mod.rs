@@ -52,6 +52,8 @@ pub mod quote;
 pub mod redirect;
 pub mod shares;
 pub mod symbol;
+#[cfg(test)]
+mod test_support;
 pub mod username;
 pub mod valuation;
 

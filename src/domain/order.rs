@@ -166,19 +166,8 @@ pub fn fill(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::test_support::{aapl, money, shares};
     use rust_decimal_macros::dec;
-
-    fn money(text: &str) -> Money {
-        Money::parse(text).unwrap()
-    }
-
-    fn aapl() -> Symbol {
-        Symbol::parse("AAPL").unwrap()
-    }
-
-    fn shares(n: i64) -> Shares {
-        Shares::new(n).unwrap()
-    }
 
     #[test]
     fn a_buy_spends_cash_and_opens_a_position() {

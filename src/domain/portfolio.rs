@@ -125,11 +125,8 @@ pub fn affordable(cash: Money, price: Money) -> Affordable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::test_support::money;
     use rust_decimal_macros::dec;
-
-    fn money(text: &str) -> Money {
-        Money::parse(text).unwrap()
-    }
 
     fn shares(count: i64) -> Shares {
         Shares::new(count).unwrap()

@@ -177,11 +177,8 @@ impl PortfolioValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::test_support::money;
     use rust_decimal_macros::dec;
-
-    fn money(text: &str) -> Money {
-        Money::parse(text).unwrap()
-    }
 
     fn holding(symbol: &str, shares: i64, average: Decimal, price: &str, previous: &str) -> HoldingInput {
         HoldingInput {

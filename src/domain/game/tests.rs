@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::domain::open_order::OrderKind;
+use crate::domain::test_support::money;
 use crate::domain::{Money, Shares, Side, Symbol};
 use chrono::TimeZone;
 use rust_decimal::Decimal;
@@ -10,10 +11,6 @@ use std::str::FromStr;
 
 fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, day, hour, minute, 0).unwrap()
-}
-
-fn dollars(text: &str) -> Money {
-    Money::parse(text).unwrap()
 }
 
 fn decimal(text: &str) -> Decimal {
@@ -26,10 +23,10 @@ fn window() -> Window {
 
 fn rules() -> GameRules {
     GameRules {
-        starting_cash: dollars("10000"),
+        starting_cash: money("10000"),
         commission: Commission::None,
         max_position_percent: Some(25),
-        min_share_price: Some(dollars("5")),
+        min_share_price: Some(money("5")),
         quick_sell_minutes: Some(30),
         allowed_kinds: vec!["limit".into()],
         late_joining: false,
@@ -43,8 +40,8 @@ fn buy<'a>(symbol: &'a Symbol, quantity: i64, price: &str) -> OrderFacts<'a> {
         side: Side::Buy,
         kind: OrderKind::Market,
         quantity: Shares::new(quantity).unwrap(),
-        price: dollars(price),
-        portfolio_value: dollars("10000"),
+        price: money(price),
+        portfolio_value: money("10000"),
         position_value: Money::ZERO,
         last_buy_at: None,
         now: at(8, 15, 0),
@@ -54,21 +51,21 @@ fn buy<'a>(symbol: &'a Symbol, quantity: i64, price: &str) -> OrderFacts<'a> {
 #[test]
 fn commissions_round_to_the_cent_half_away_from_zero() {
     let shares = |n| Shares::new(n).unwrap();
-    assert_eq!(Commission::None.on(shares(10), dollars("1000")), Money::ZERO);
-    assert_eq!(Commission::PerTrade(dollars("4.95")).on(shares(1), dollars("12")), dollars("4.95"));
+    assert_eq!(Commission::None.on(shares(10), money("1000")), Money::ZERO);
+    assert_eq!(Commission::PerTrade(money("4.95")).on(shares(1), money("12")), money("4.95"));
     // 333 shares × $0.005 = $1.665 → $1.67; 100 × $0.005 = $0.50.
-    assert_eq!(Commission::PerShare(decimal("0.005")).on(shares(333), dollars("9990")), dollars("1.67"));
-    assert_eq!(Commission::PerShare(decimal("0.005")).on(shares(100), dollars("3000")), dollars("0.50"));
+    assert_eq!(Commission::PerShare(decimal("0.005")).on(shares(333), money("9990")), money("1.67"));
+    assert_eq!(Commission::PerShare(decimal("0.005")).on(shares(100), money("3000")), money("0.50"));
     // 0.25% of $1,234.50 = $3.08625 → $3.09; 0.1% of $4.95 = $0.00495 → $0.00.
-    assert_eq!(Commission::Percent(decimal("0.25")).on(shares(10), dollars("1234.50")), dollars("3.09"));
-    assert_eq!(Commission::Percent(decimal("0.1")).on(shares(1), dollars("4.95")), Money::ZERO);
+    assert_eq!(Commission::Percent(decimal("0.25")).on(shares(10), money("1234.50")), money("3.09"));
+    assert_eq!(Commission::Percent(decimal("0.1")).on(shares(1), money("4.95")), Money::ZERO);
     assert_eq!(Commission::Percent(decimal("0.25")).describe(), "0.25% of the amount");
     assert_eq!(Commission::PerShare(decimal("0.005")).describe(), "$0.005 a share");
 }
 
 #[test]
 fn a_commission_must_be_one_a_game_can_be_won_with() {
-    assert_eq!(Commission::PerTrade(dollars("-1")).check(), Err(CommissionError::Negative));
+    assert_eq!(Commission::PerTrade(money("-1")).check(), Err(CommissionError::Negative));
     assert!(matches!(Commission::Percent(decimal("5.01")).check(), Err(CommissionError::TooLarge(_))));
     assert!(Commission::Percent(decimal("5")).check().is_ok());
     assert!(Commission::PerShare(decimal("1.01")).check().is_err());
@@ -103,10 +100,10 @@ fn the_position_limit_counts_what_the_stock_would_be_after_the_buy() {
         "this game's position limit is 25% of your portfolio in one stock: after this order AAPL would be 26%"
     );
     // Holding $2,000 already: $600 more makes 26%.
-    let more = OrderFacts { position_value: dollars("2000"), ..buy(&symbol, 6, "100") };
+    let more = OrderFacts { position_value: money("2000"), ..buy(&symbol, 6, "100") };
     assert!(matches!(rules().check(&window(), &more), Err(Refusal::PositionLimit { .. })));
     // Sells are never limited by it.
-    let sell = OrderFacts { side: Side::Sell, position_value: dollars("9000"), ..buy(&symbol, 90, "100") };
+    let sell = OrderFacts { side: Side::Sell, position_value: money("9000"), ..buy(&symbol, 90, "100") };
     assert!(rules().check(&window(), &sell).is_ok());
     let no_limit = GameRules { max_position_percent: None, ..rules() };
     assert!(no_limit.check(&window(), &buy(&symbol, 99, "100")).is_ok());
@@ -140,9 +137,9 @@ fn shares_bought_wait_before_they_may_be_sold() {
 #[test]
 fn only_the_allowed_order_types_may_wait_and_a_market_order_always_may() {
     let symbol = Symbol::parse("AAPL").unwrap();
-    let stop = OrderFacts { kind: OrderKind::Stop { stop: dollars("110") }, ..buy(&symbol, 1, "100") };
+    let stop = OrderFacts { kind: OrderKind::Stop { stop: money("110") }, ..buy(&symbol, 1, "100") };
     assert_eq!(rules().check(&window(), &stop).unwrap_err().to_string(), "this game does not allow stop orders");
-    let limit = OrderFacts { kind: OrderKind::Limit { limit: dollars("90") }, ..buy(&symbol, 1, "100") };
+    let limit = OrderFacts { kind: OrderKind::Limit { limit: money("90") }, ..buy(&symbol, 1, "100") };
     assert!(rules().check(&window(), &limit).is_ok());
     let none = GameRules { allowed_kinds: Vec::new(), ..rules() };
     assert!(none.check(&window(), &buy(&symbol, 1, "100")).is_ok());
@@ -161,8 +158,8 @@ fn late_joining_is_the_organisers_choice_and_nobody_joins_after_the_end() {
 #[test]
 fn an_order_that_waits_is_checked_for_the_window_and_its_type_when_placed() {
     let (window, rules) = (window(), rules());
-    let stop = OrderKind::Stop { stop: dollars("110") };
+    let stop = OrderKind::Stop { stop: money("110") };
     assert_eq!(rules.check_placing(&window, stop, at(8, 15, 0)), Err(Refusal::KindNotAllowed("stop".into())));
-    assert!(rules.check_placing(&window, OrderKind::Limit { limit: dollars("90") }, at(8, 15, 0)).is_ok());
+    assert!(rules.check_placing(&window, OrderKind::Limit { limit: money("90") }, at(8, 15, 0)).is_ok());
     assert_eq!(rules.check_placing(&window, OrderKind::Market, at(18, 21, 0)), Err(Refusal::Ended));
 }

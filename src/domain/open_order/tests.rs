@@ -3,11 +3,8 @@
 //! the first price the model says, at that price, and never cost more than was reserved.
 
 use super::*;
+use crate::domain::test_support::money;
 use proptest::prelude::*;
-
-fn money(text: &str) -> Money {
-    Money::parse(text).unwrap()
-}
 
 fn cents(n: i64) -> Money {
     Money::from_cents(n)
