@@ -61,7 +61,8 @@ pub async fn create_game(
 }
 
 /// Joins the game with this code (any case; dashes and spaces are fine): a game portfolio with
-/// the game's cash. Joining again returns the same seat.
+/// the game's cash, selected for the pages and orders that follow. Joining again returns the
+/// same seat.
 #[server(prefix = "/api", endpoint = "join_game")]
 pub async fn join_game(code: String) -> Result<GameSeat, AppError> {
     use crate::domain::game::JoinCode;
@@ -70,6 +71,9 @@ pub async fn join_game(code: String) -> Result<GameSeat, AppError> {
     signed_in(|caller| async move {
         let code = JoinCode::parse(&code).map_err(|e| AppError::field("code", e))?;
         let joined = games::join(&caller.state.pool, caller.user.id, &code, chrono::Utc::now()).await?;
+        // The player trades in the game from now on; the header's switcher takes them back.
+        let seat = Some(joined.portfolio_id.to_string());
+        crate::server::portfolio::selection::select(&caller.state.pool, &caller.session, caller.user.id, seat).await?;
         Ok(GameSeat {
             game: form::view(&joined.game),
             portfolio_id: joined.portfolio_id,

@@ -6,7 +6,7 @@ use crate::wire::history::LedgerPage;
 use crate::wire::AppError;
 use leptos::prelude::*;
 
-/// A page of the caller's ledger (of `portfolio`: their personal one when absent), newest first. `symbol` and `side` may be empty (no filter);
+/// A page of the caller's ledger (of `portfolio`: the one they selected when absent), newest first. `symbol` and `side` may be empty (no filter);
 /// `side` is `buy` or `sell`; `page` is a 1-based number, out-of-range pages are clamped.
 #[server(prefix = "/api", endpoint = "trade_history")]
 pub async fn trade_history(

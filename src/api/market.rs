@@ -19,7 +19,7 @@ pub async fn market_overview(query: String) -> Result<Vec<MarketRow>, AppError> 
 }
 
 /// One stock's quote, day range and market state; signed in, also the caller's position in
-/// `portfolio` (their personal one when absent).
+/// `portfolio` (the one they selected when absent).
 #[server(prefix = "/api", endpoint = "stock_detail")]
 pub async fn stock_detail(symbol: String, portfolio: Option<String>) -> Result<StockView, AppError> {
     use crate::server::market::view;

@@ -1,5 +1,5 @@
 //! Orders that wait for a price: placing, changing and cancelling them, and listing them. Each
-//! acts on one of the caller's own portfolios (`portfolio`; their personal one when absent).
+//! acts on one of the caller's own portfolios (`portfolio`; the one they selected when absent).
 
 // `submit_order` takes one argument per field of the order form (the browser's stub of a server
 // function carries no attributes of its own, so the allowance is the module's).
@@ -56,7 +56,7 @@ pub async fn submit_order(
         let idempotency_key = crate::api::trading::parse_order_key(&idempotency_key)?;
         if order_kind == OrderKind::Market {
             let ticket = OrderTicket { symbol, side, quantity, idempotency_key, from_order: None };
-            let portfolio = crate::server::portfolio::requested_portfolio(portfolio)?;
+            let portfolio = caller.requested(portfolio).await?;
             let execution = Trading::from_ref(state).place(caller.user.id, portfolio, &ticket).await?;
             return Ok(OrderOutcome::Executed(execution.into()));
         }

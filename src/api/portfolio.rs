@@ -1,9 +1,10 @@
 //! The signed-in user's portfolios, valued at current prices. Each function acts on the
-//! portfolio named by `portfolio` (an id) after checking the caller owns it — their personal
-//! portfolio when it is absent or empty.
+//! portfolio named by `portfolio` (an id) after checking the caller owns it — the one they
+//! selected (their personal portfolio unless they chose a game's) when it is absent or empty.
 
 use crate::domain::quote::PricePoint;
 use crate::domain::valuation::PortfolioValue;
+use crate::wire::portfolios::PortfolioChoices;
 use crate::wire::AppError;
 use leptos::prelude::*;
 
@@ -46,6 +47,28 @@ pub async fn reset_portfolio(confirm: Option<String>, portfolio: Option<String>)
         portfolio::reset(&caller.state, owned).await?;
         leptos_axum::redirect("/dashboard");
         Ok(())
+    })
+    .await
+}
+
+/// The caller's portfolios — personal, and one per game they play — and the one every page and
+/// order acts on now.
+#[server(prefix = "/api", endpoint = "my_portfolios")]
+pub async fn my_portfolios() -> Result<PortfolioChoices, AppError> {
+    use crate::server::platform::http::endpoint::signed_in;
+    use crate::server::portfolio::selection;
+    signed_in(|caller| async move { selection::choices(&caller.state.pool, &caller.session, caller.user.id).await })
+        .await
+}
+
+/// Trades in `portfolio` from now on (after the ownership check): pages, orders and the CSV act
+/// on it until another is chosen. Sent from a plain form, it returns to the page it came from.
+#[server(prefix = "/api", endpoint = "select_portfolio")]
+pub async fn select_portfolio(portfolio: String) -> Result<(), AppError> {
+    use crate::server::platform::http::endpoint::signed_in;
+    use crate::server::portfolio::selection;
+    signed_in(|caller| async move {
+        selection::select(&caller.state.pool, &caller.session, caller.user.id, Some(portfolio)).await
     })
     .await
 }

@@ -5,7 +5,7 @@ use crate::wire::trading::OrderReceipt;
 use crate::wire::AppError;
 use leptos::prelude::*;
 
-/// A market order at the current price, in `portfolio` (the caller's personal one when absent).
+/// A market order at the current price, in `portfolio` (the one the caller selected when absent).
 /// `idempotency_key` (a UUID the page makes per order) makes a double click or a retried
 /// request execute once.
 #[server(prefix = "/api", endpoint = "place_order")]
@@ -17,11 +17,10 @@ pub async fn place_order(
     portfolio: Option<String>,
 ) -> Result<OrderReceipt, AppError> {
     use crate::domain::{Shares, Symbol};
-    use crate::server::platform::http::endpoint::{signed_in, Caller};
-    use crate::server::portfolio::requested_portfolio;
+    use crate::server::platform::http::endpoint::signed_in;
     use crate::server::trading::{OrderTicket, Trading};
     use axum::extract::FromRef;
-    signed_in(|Caller { state, user, .. }| async move {
+    signed_in(|caller| async move {
         let ticket = OrderTicket {
             symbol: Symbol::parse(&symbol).map_err(|e| AppError::field("symbol", e))?,
             side: parse_side(&side)?,
@@ -29,7 +28,8 @@ pub async fn place_order(
             idempotency_key: parse_order_key(&idempotency_key)?,
             from_order: None,
         };
-        Ok(Trading::from_ref(&state).place(user.id, requested_portfolio(portfolio)?, &ticket).await?.into())
+        let portfolio = caller.requested(portfolio).await?;
+        Ok(Trading::from_ref(&caller.state).place(caller.user.id, portfolio, &ticket).await?.into())
     })
     .await
 }

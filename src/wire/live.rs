@@ -23,7 +23,21 @@ pub const WATCHLIST_EVENT: &str = "watchlist";
 
 pub const PRICES_EVENT: &str = "prices";
 
+/// A game the user organises or plays changed its standings (momentary): pages showing its
+/// leaderboard reload it. Data is a [`GameChangedEvent`].
+pub const GAME_EVENT: &str = "game";
+
+/// The user joined or created a game (stored): the stream follows its changes from now on, and
+/// the header's portfolio switcher reloads. Data is `{}`.
+pub const GAMES_EVENT: &str = "games";
+
 pub const READY_EVENT: &str = "ready";
+
+/// Which game changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GameChangedEvent {
+    pub game_id: Uuid,
+}
 
 /// An order of the user's that executed (on any instance, from any tab, in any of their portfolios).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

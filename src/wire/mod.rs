@@ -12,6 +12,7 @@ pub mod market;
 pub mod notifications;
 pub mod orders;
 pub mod platform;
+pub mod portfolios;
 pub mod providers;
 pub mod trading;
 pub mod watchlist;

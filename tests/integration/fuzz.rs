@@ -127,6 +127,8 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { name: "game_leaderboard", fields: &["game"], anonymous: false },
     Endpoint { name: "my_games", fields: &[], anonymous: false },
     Endpoint { name: "public_games", fields: &[], anonymous: false },
+    Endpoint { name: "my_portfolios", fields: &[], anonymous: false },
+    Endpoint { name: "select_portfolio", fields: &["portfolio"], anonymous: false },
 ];
 
 fn valid_value(field: &str, rng: &mut Rng) -> String {

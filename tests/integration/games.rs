@@ -11,7 +11,7 @@ use papertrade::wire::games::{GameSeat, GameView, Leaderboard, MyGame};
 use papertrade::wire::AppError;
 use uuid::Uuid;
 
-async fn guest(app: &TestApp) -> reqwest::Client {
+pub async fn guest(app: &TestApp) -> reqwest::Client {
     let client = crate::harness::browser();
     let response = app.call_as(&client, "start_guest", &[]).await;
     assert!(crate::harness::session_cookie(&response).is_some(), "a guest session");
@@ -19,7 +19,7 @@ async fn guest(app: &TestApp) -> reqwest::Client {
 }
 
 /// Creates a game that started `started_hours_ago` (negative: starts later) and runs a week.
-async fn create(
+pub async fn create(
     app: &TestApp,
     client: &reqwest::Client,
     started_hours_ago: i64,
@@ -38,16 +38,16 @@ async fn create(
     app.call_as(client, "create_game", &form).await
 }
 
-async fn created(response: reqwest::Response) -> GameView {
+pub async fn created(response: reqwest::Response) -> GameView {
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
 
-async fn join(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwest::Response {
+pub async fn join(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwest::Response {
     app.call_as(client, "join_game", &[("code", code)]).await
 }
 
-async fn seat(response: reqwest::Response) -> GameSeat {
+pub async fn seat(response: reqwest::Response) -> GameSeat {
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -83,6 +83,11 @@ async fn a_teacher_creates_a_game_and_a_guest_joins_with_its_code_once() {
         .await
         .unwrap();
     assert_eq!(in_game.cash.to_usd(), "$50,000.00");
+    assert_eq!(portfolio(&app, &student).await.cash.to_usd(), "$50,000.00", "joining selects the game's portfolio");
+    let personal: papertrade::wire::portfolios::PortfolioChoices =
+        app.call_as(&student, "my_portfolios", &[]).await.json().await.unwrap();
+    let personal = personal.choices[0].id.to_string();
+    assert!(app.call_as(&student, "select_portfolio", &[("portfolio", &personal)]).await.status().is_success());
     assert_eq!(portfolio(&app, &student).await.cash.to_usd(), "$10,000.00", "the personal portfolio is its own");
 
     assert_eq!(
@@ -187,7 +192,10 @@ async fn the_games_rules_refuse_orders_by_name_and_its_commission_is_charged_to_
     assert_eq!(app.call_as(&ada, "submit_order", &limit).await.status(), 200);
 
     // The personal portfolio plays by no game's rules.
-    let personal = executed(crate::trading::order(&app, &ada, "AAPL", "buy", "40").await).await;
+    let mine: papertrade::wire::portfolios::PortfolioChoices =
+        app.call_as(&ada, "my_portfolios", &[]).await.json().await.unwrap();
+    let personal = mine.choices[0].id.to_string();
+    let personal = executed(order_in(&app, &ada, &personal, ("AAPL", "buy", "40"), &key()).await).await;
     assert_eq!(personal.cash_after.to_usd(), "$6,000.00");
 }
 

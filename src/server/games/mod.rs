@@ -28,6 +28,9 @@ pub async fn create(pool: &PgPool, created_by: Uuid, game: &NewGame<'_>) -> Resu
     let mut conn = pool.acquire().await?;
     for _ in 0..CODE_ATTEMPTS {
         if let Some(stored) = repo::insert(&mut conn, created_by, game, &fresh_code()).await? {
+            if let Err(error) = crate::server::live::publish_games_change(&mut conn, created_by).await {
+                tracing::warn!(%error, "could not tell the organiser's open pages about their new game");
+            }
             return Ok(stored);
         }
     }
@@ -76,6 +79,8 @@ pub async fn join(pool: &PgPool, user_id: Uuid, code: &JoinCode, now: DateTime<U
         return Ok(Joined { game, portfolio_id, new_player: false });
     }
     crate::server::portfolio::history::record_trade(&mut tx, portfolio_id, cash, cash, now).await?;
+    crate::server::live::publish_games_change(&mut tx, user_id).await?;
+    crate::server::live::publish_game_change(&mut *tx, game.id).await?;
     tx.commit().await?;
     Ok(Joined { game, portfolio_id, new_player: true })
 }
@@ -124,6 +129,7 @@ pub async fn public(pool: &PgPool, now: DateTime<Utc>) -> Result<Vec<crate::wire
 
 /// The game a portfolio plays in, as the order path needs it.
 pub struct InGame {
+    pub game_id: Uuid,
     pub window: Window,
     pub rules: GameRules,
 }
@@ -137,7 +143,11 @@ pub async fn of_portfolio(
     if kind != PortfolioKind::Game {
         return Ok(None);
     }
-    Ok(repo::of_portfolio(conn, portfolio_id).await?.map(|game| InGame { window: game.window(), rules: game.rules() }))
+    Ok(repo::of_portfolio(conn, portfolio_id).await?.map(|game| InGame {
+        game_id: game.id,
+        window: game.window(),
+        rules: game.rules(),
+    }))
 }
 
 impl InGame {

@@ -134,6 +134,16 @@ pub async fn of_user(conn: &mut PgConnection, user_id: Uuid) -> Result<Vec<MyGam
     .await
 }
 
+/// The ids of the games `user_id` organises or plays.
+pub async fn ids_of_user<'c>(conn: impl sqlx::PgExecutor<'c>, user_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM games WHERE created_by = $1 UNION SELECT game_id FROM game_players WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}
+
 /// Public games that have not ended, the soonest start first, at most `limit`.
 pub async fn public(conn: &mut PgConnection, now: DateTime<Utc>, limit: i64) -> Result<Vec<GameRow>, sqlx::Error> {
     sqlx::query_as(&format!(

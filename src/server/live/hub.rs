@@ -3,9 +3,10 @@
 
 use crate::server::live::events::StoredEvent;
 use crate::server::platform::config::StreamLimits;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -21,13 +22,21 @@ pub enum Delivery {
     /// The user signed out somewhere, changed the password or deleted the account: each stream
     /// checks that its own session still holds.
     SignInChanged,
+    /// A game's standings changed: the streams of its organisers and players tell their pages.
+    GameChanged(Uuid),
 }
+
+/// How long the hub gathers a game's changes before telling the streams once: a busy game of
+/// 500 players sends its open leaderboards at most four reloads a second, not one per fill.
+pub const GAME_CHANGES_GATHERED: Duration = Duration::from_millis(250);
 
 pub struct Hub {
     limits: StreamLimits,
     users: Mutex<HashMap<Uuid, broadcast::Sender<Delivery>>>,
     /// Open streams per client address, and in all (under one lock: they change together).
     clients: Mutex<Clients>,
+    /// Games whose change is being gathered, to be told once [`GAME_CHANGES_GATHERED`] is over.
+    games_changing: Mutex<HashSet<Uuid>>,
 }
 
 #[derive(Default)]
@@ -46,7 +55,7 @@ pub enum Full {
 
 impl Hub {
     pub fn new(limits: StreamLimits) -> Hub {
-        Hub { limits, users: Mutex::default(), clients: Mutex::default() }
+        Hub { limits, users: Mutex::default(), clients: Mutex::default(), games_changing: Mutex::default() }
     }
 
     /// Starts receiving the user's events; dropping the subscription stops. Refused when the
@@ -90,9 +99,29 @@ impl Hub {
 
     /// Tells every stream to re-read what it may have missed.
     pub fn resync_all(&self) {
+        self.send_all(&Delivery::Resync);
+    }
+
+    /// Tells every stream here, [`GAME_CHANGES_GATHERED`] from now, that game `game_id` changed
+    /// (each stream passes it on only when its user is in the game). Changes that arrive
+    /// meanwhile are told with it: the pages reload after all of them committed.
+    pub fn game_changed(self: &Arc<Self>, game_id: Uuid) {
+        if !self.games_changing.lock().unwrap_or_else(PoisonError::into_inner).insert(game_id) {
+            return;
+        }
+        let hub = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(GAME_CHANGES_GATHERED).await;
+            hub.games_changing.lock().unwrap_or_else(PoisonError::into_inner).remove(&game_id);
+            hub.send_all(&Delivery::GameChanged(game_id));
+        });
+    }
+
+    fn send_all(&self, delivery: &Delivery) {
         let users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
         for sender in users.values() {
-            let _ = sender.send(Delivery::Resync);
+            // Err only when every receiver of that user just went away.
+            let _ = sender.send(delivery.clone());
         }
     }
 
@@ -176,6 +205,27 @@ mod tests {
             assert!(matches!(stream.recv().await, Delivery::Event(e) if e.id == 7));
         }
         assert!(other.receiver.try_recv().is_err(), "bob received alice's event");
+    }
+
+    // One thread: the gathering task runs only while the test awaits, and its timer is due first.
+    #[tokio::test]
+    async fn a_games_changes_are_gathered_into_one_delivery_to_every_stream() {
+        let hub = hub();
+        let (mut first, mut second) =
+            (hub.subscribe(Uuid::new_v4(), client(1)).unwrap(), hub.subscribe(Uuid::new_v4(), client(2)).unwrap());
+        let game = Uuid::new_v4();
+        for _ in 0..5 {
+            hub.game_changed(game);
+        }
+        assert!(first.receiver.try_recv().is_err(), "told before the changes were gathered");
+        tokio::time::sleep(GAME_CHANGES_GATHERED * 2).await;
+        for stream in [&mut first, &mut second] {
+            assert!(matches!(stream.receiver.try_recv(), Ok(Delivery::GameChanged(g)) if g == game));
+            assert!(stream.receiver.try_recv().is_err(), "five changes were told more than once");
+        }
+        hub.game_changed(game);
+        tokio::time::sleep(GAME_CHANGES_GATHERED * 2).await;
+        assert!(matches!(first.receiver.try_recv(), Ok(Delivery::GameChanged(_))), "a later change is told again");
     }
 
     #[test]

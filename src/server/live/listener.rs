@@ -14,6 +14,8 @@ use uuid::Uuid;
 pub const CHANNEL: &str = "user_events";
 /// Sign-in changes (a user id per message), outside the stored events: nothing to replay.
 pub const SIGN_IN_CHANNEL: &str = "user_sign_ins";
+/// Games whose standings changed (a game id per message): nothing to replay either.
+pub const GAME_CHANNEL: &str = "game_changes";
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// The NOTIFY payload written by the `notify_user_event` trigger.
@@ -51,7 +53,7 @@ async fn listen(pool: &PgPool, live: &Live) {
             return;
         }
     };
-    if let Err(error) = listener.listen_all([CHANNEL, SIGN_IN_CHANNEL]).await {
+    if let Err(error) = listener.listen_all([CHANNEL, SIGN_IN_CHANNEL, GAME_CHANNEL]).await {
         tracing::warn!(%error, "cannot LISTEN for events; retrying");
         return;
     }
@@ -63,6 +65,12 @@ async fn listen(pool: &PgPool, live: &Live) {
                 match notification.payload().parse::<Uuid>() {
                     Ok(user_id) => live.hub.sign_in_changed(user_id),
                     Err(_) => tracing::warn!("ignoring a malformed sign-in notification"),
+                }
+            }
+            Ok(Some(notification)) if notification.channel() == GAME_CHANNEL => {
+                match notification.payload().parse::<Uuid>() {
+                    Ok(game_id) => live.hub.game_changed(game_id),
+                    Err(_) => tracing::warn!("ignoring a malformed game notification"),
                 }
             }
             Ok(Some(notification)) => deliver(pool, live, notification.payload()).await,

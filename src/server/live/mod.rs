@@ -13,7 +13,7 @@ pub mod stream;
 
 use crate::server::notifications;
 use crate::server::notifications::repo::NewNotification;
-use crate::wire::live::{TradeEvent, NOTIFICATION_EVENT, TRADE_EVENT, WATCHLIST_EVENT};
+use crate::wire::live::{TradeEvent, GAMES_EVENT, NOTIFICATION_EVENT, TRADE_EVENT, WATCHLIST_EVENT};
 use crate::wire::notifications::NotificationView;
 use hub::Hub;
 use sqlx::PgConnection;
@@ -90,6 +90,25 @@ pub async fn publish_sign_in_change<'c>(conn: impl sqlx::PgExecutor<'c>, user_id
     sqlx::query("SELECT pg_notify($1, $2)")
         .bind(listener::SIGN_IN_CHANNEL)
         .bind(user_id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Tells the user's open pages that they joined or created a game: their streams follow its
+/// changes from now on.
+pub async fn publish_games_change(conn: &mut PgConnection, user_id: Uuid) -> Result<(), sqlx::Error> {
+    events::insert(conn, user_id, GAMES_EVENT, &serde_json::json!({})).await?;
+    Ok(())
+}
+
+/// Tells every instance that a game's standings changed (a player's fill): the pages showing
+/// its leaderboard reload it. Sent when the transaction commits; nothing to replay, since a page
+/// that reconnects reloads the leaderboard anyway.
+pub async fn publish_game_change<'c>(conn: impl sqlx::PgExecutor<'c>, game_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(listener::GAME_CHANNEL)
+        .bind(game_id.to_string())
         .execute(conn)
         .await?;
     Ok(())

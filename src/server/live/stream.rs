@@ -21,12 +21,15 @@ use crate::server::live::Live;
 use crate::server::market::Market;
 use crate::server::platform::state::AppState;
 use crate::server::watchlist::repo::items;
-use crate::wire::live::{PricesEvent, ReadyEvent, PRICES_EVENT, READY_EVENT, TRADE_EVENT, WATCHLIST_EVENT};
+use crate::wire::live::{
+    GameChangedEvent, PricesEvent, ReadyEvent, GAMES_EVENT, GAME_EVENT, PRICES_EVENT, READY_EVENT, TRADE_EVENT,
+    WATCHLIST_EVENT,
+};
 use crate::wire::AppError;
 use axum::response::sse::Event;
 use futures_util::Stream;
 use sqlx::PgPool;
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,6 +65,8 @@ struct LiveStream {
     pending: VecDeque<Event>,
     followed: Vec<Symbol>,
     prices: Option<Interval>,
+    /// The games the user organises or plays: their changes are passed on.
+    games: HashSet<Uuid>,
     ends_at: Instant,
 }
 
@@ -97,6 +102,7 @@ pub async fn open(
         pending: VecDeque::new(),
         followed: Vec::new(),
         prices: None,
+        games: HashSet::new(),
         ends_at: Instant::now() + MAX_AGE + jitter(Duration::from_secs(120)),
     };
     let latest = events::latest_id(&stream.pool, user_id).await?;
@@ -109,6 +115,7 @@ pub async fn open(
         .retry(RECONNECT_AFTER);
     stream.pending.push_back(ready);
     stream.refresh_followed().await;
+    stream.refresh_games().await;
     Ok(futures_util::stream::unfold(stream, |mut stream| async move {
         stream.next().await.map(|event| (Ok(event), stream))
     }))
@@ -146,7 +153,16 @@ impl LiveStream {
             // A sign-in change made while the listener reconnected is not re-checked here: every
             // stream of the instance at once would be a burst of two queries each. The stream's
             // age ends it, and its reconnect checks the session.
-            Delivery::Resync => self.behind = true,
+            // Game changes may have been missed too: the pages reload every game's standings.
+            Delivery::Resync => {
+                self.behind = true;
+                let games: Vec<Uuid> = self.games.iter().copied().collect();
+                games.into_iter().for_each(|game_id| self.pending.push_back(game_event(game_id)));
+            }
+            Delivery::GameChanged(game_id) if self.games.contains(&game_id) => {
+                self.pending.push_back(game_event(game_id));
+            }
+            Delivery::GameChanged(_) => {}
             Delivery::SignInChanged => return self.check_sign_in().await,
         }
         Still::SignedIn
@@ -174,6 +190,9 @@ impl LiveStream {
         if event.kind == TRADE_EVENT || event.kind == WATCHLIST_EVENT {
             self.refresh_followed().await;
         }
+        if event.kind == GAMES_EVENT {
+            self.refresh_games().await;
+        }
     }
 
     /// Queues the next page of stored events after `last_id`; stays `behind` while pages come
@@ -196,6 +215,17 @@ impl LiveStream {
         }
         if changed_follows {
             self.refresh_followed().await;
+        }
+        if missed.iter().any(|e| e.kind == GAMES_EVENT) {
+            self.refresh_games().await;
+        }
+    }
+
+    /// Re-reads which games the user organises or plays.
+    async fn refresh_games(&mut self) {
+        match crate::server::games::repo::ids_of_user(&self.pool, self.user_id).await {
+            Ok(games) => self.games = games.into_iter().collect(),
+            Err(error) => tracing::warn!(%error, "cannot read the user's games; keeping the previous ones"),
         }
     }
 
@@ -235,6 +265,10 @@ impl LiveStream {
 enum Still {
     SignedIn,
     SignedOut,
+}
+
+fn game_event(game_id: Uuid) -> Event {
+    json_event(GAME_EVENT, &GameChangedEvent { game_id })
 }
 
 async fn sleep_until_some(at: Option<Instant>) {

@@ -1,10 +1,10 @@
-//! `GET /history.csv`: the whole trade ledger of the signed-in user's personal portfolio as a CSV download. Signed out, the
+//! `GET /history.csv`: the whole trade ledger of the portfolio the signed-in user selected as a CSV download. Signed out, the
 //! browser is sent to log in and comes back to the History page.
 
 use crate::server::accounts::session::{self, AuthSession};
 use crate::server::platform::http::plain_page::plain_page;
 use crate::server::platform::state::AppState;
-use crate::server::portfolio::{ledger, owned_in};
+use crate::server::portfolio::{ledger, owned_in, selection};
 use crate::wire::AppError;
 use axum::extract::State;
 use axum::http::header;
@@ -16,7 +16,11 @@ pub async fn download(State(state): State<AppState>, mut auth: AuthSession) -> R
         Err(AppError::Unauthorized) => return Redirect::to("/login?next=/history").into_response(),
         Err(error) => return failed(&error),
     };
-    let csv = match owned_in(&state.pool, user.id, None).await {
+    let portfolio = match selection::requested(&state.pool, &auth, user.id, None).await {
+        Ok(requested) => owned_in(&state.pool, user.id, requested).await,
+        Err(error) => Err(error),
+    };
+    let csv = match portfolio {
         Ok(portfolio) => ledger::csv(&state.pool, portfolio).await,
         Err(error) => Err(error),
     };

@@ -7,6 +7,7 @@ pub mod history;
 pub mod ledger;
 mod owned;
 pub mod repo;
+pub mod selection;
 
 pub use owned::{owned_in, owned_portfolio, owned_with_holdings, requested_portfolio, OwnedPortfolio, OwnedThisRender};
 

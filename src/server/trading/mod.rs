@@ -238,11 +238,11 @@ impl Trading {
             Ok(fill) => self
                 .in_game(&mut tx, portfolio, &stored, &book, ticket, quote)
                 .await
-                .and_then(|commission| charge(fill, commission))
+                .and_then(|game| charge(fill, game))
                 .map_err(Refused::Game),
             Err(rejection) => Err(Refused::Rules(rejection)),
         };
-        let (fill, commission) = match allowed {
+        let (fill, GameFill { game_id, commission }) = match allowed {
             Ok(charged) => charged,
             Err(refused) => {
                 // A retry is judged against the portfolio its first execution changed (the
@@ -307,6 +307,9 @@ impl Trading {
             executed_at: now,
         };
         live::publish_trade(&mut tx, portfolio.user_id(), &event).await?;
+        if let Some(game_id) = game_id {
+            live::publish_game_change(&mut *tx, game_id).await?;
+        }
         tx.commit().await?;
         let execution = Execution {
             trade_id,
@@ -323,8 +326,9 @@ impl Trading {
         Ok((execution, stored))
     }
 
-    /// The commission a game portfolio's fill pays, once the game's rules allow the order (a
-    /// refusal names the rule); zero outside games. Under the order's locks.
+    /// The game of a game portfolio's fill and the commission it pays, once the game's rules
+    /// allow the order (a refusal names the rule); no game and no commission outside games.
+    /// Under the order's locks.
     async fn in_game(
         &self,
         tx: &mut Transaction<'static, Postgres>,
@@ -333,9 +337,9 @@ impl Trading {
         book: &PriceBook<'_>,
         ticket: &OrderTicket,
         quote: &Quote,
-    ) -> Result<Money, AppError> {
+    ) -> Result<GameFill, AppError> {
         let Some(game) = games::of_portfolio(tx, portfolio.kind(), portfolio.id()).await? else {
-            return Ok(Money::ZERO);
+            return Ok(GameFill { game_id: None, commission: Money::ZERO });
         };
         let held = stored.holdings.iter().find(|holding| holding.symbol == ticket.symbol);
         let position_value = held.map_or(Money::ZERO, |holding| {
@@ -353,7 +357,8 @@ impl Trading {
             last_buy_at: None,
             now: book.now(),
         };
-        game.check(tx, portfolio.id(), facts).await
+        let commission = game.check(tx, portfolio.id(), facts).await?;
+        Ok(GameFill { game_id: Some(game.game_id), commission })
     }
 
     /// What follows a committed order: it is counted, and the coach looks at the portfolio as
@@ -393,9 +398,16 @@ enum Refused {
 }
 
 /// The fill with `commission` out of its cash; refused when the cash cannot pay both.
-fn charge(fill: Fill, commission: Money) -> Result<(Fill, Money), AppError> {
+/// The game a fill counts in (its leaderboard changes) and the commission it pays.
+struct GameFill {
+    game_id: Option<Uuid>,
+    commission: Money,
+}
+
+fn charge(fill: Fill, game: GameFill) -> Result<(Fill, GameFill), AppError> {
+    let commission = game.commission;
     match fill.cash_after.checked_sub(commission).filter(|left| !left.is_negative()) {
-        Some(cash_after) => Ok((Fill { cash_after, ..fill }, commission)),
+        Some(cash_after) => Ok((Fill { cash_after, ..fill }, game)),
         None => Err(AppError::field(
             "quantity",
             format!("not enough cash for this order and its {} commission; try fewer shares", commission.to_usd()),

@@ -12,7 +12,7 @@ use crate::server::accounts::backend::SessionUser;
 use crate::server::accounts::session::{self, AuthSession};
 use crate::server::platform::error::respond;
 use crate::server::platform::state::AppState;
-use crate::server::portfolio::{owned_in, requested_portfolio, OwnedPortfolio};
+use crate::server::portfolio::{owned_in, selection, OwnedPortfolio};
 use crate::wire::AppError;
 use std::future::Future;
 
@@ -28,11 +28,14 @@ impl Visitor {
         session::current_user(&mut self.session, &self.state.config).await
     }
 
-    /// The signed-in visitor's portfolio `requested` (as sent; their personal one when absent),
-    /// after the ownership check; `None` for a visitor who is not signed in.
+    /// The signed-in visitor's portfolio `requested` (as sent; the one they selected when
+    /// absent), after the ownership check; `None` for a visitor who is not signed in.
     pub async fn portfolio(&mut self, requested: Option<String>) -> Result<Option<OwnedPortfolio>, AppError> {
         match self.user().await? {
-            Some(user) => Ok(Some(owned_in(&self.state.pool, user.id, requested_portfolio(requested)?).await?)),
+            Some(user) => {
+                let requested = selection::requested(&self.state.pool, &self.session, user.id, requested).await?;
+                Ok(Some(owned_in(&self.state.pool, user.id, requested).await?))
+            }
             None => Ok(None),
         }
     }
@@ -46,10 +49,16 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// The caller's portfolio `requested` (as sent; their personal one when absent), after the
-    /// ownership check: 404 unless it is theirs and active.
+    /// The caller's portfolio `requested` (as sent; the one they selected when absent), after
+    /// the ownership check: 404 unless it is theirs and active.
     pub async fn portfolio(&self, requested: Option<String>) -> Result<OwnedPortfolio, AppError> {
-        owned_in(&self.state.pool, self.user.id, requested_portfolio(requested)?).await
+        owned_in(&self.state.pool, self.user.id, self.requested(requested).await?).await
+    }
+
+    /// The id of the portfolio `requested` (as sent), else of the one the caller selected, else
+    /// `None` for their personal one — for services that make the ownership check themselves.
+    pub async fn requested(&self, requested: Option<String>) -> Result<Option<uuid::Uuid>, AppError> {
+        selection::requested(&self.state.pool, &self.session, self.user.id, requested).await
     }
 }
 

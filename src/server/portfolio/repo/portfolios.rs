@@ -56,6 +56,30 @@ pub async fn owned(
     Ok(row.map(|Owned { id, kind }| (id, kind)))
 }
 
+/// An active portfolio of a user's, with the game it plays in (none for the personal one).
+#[derive(FromRow)]
+pub struct ChoiceRow {
+    pub id: Uuid,
+    pub game_id: Option<Uuid>,
+    pub game_name: Option<String>,
+}
+
+/// The active portfolios of `user_id`: the personal one first, then their games, the latest
+/// start first.
+pub async fn choices(conn: &mut PgConnection, user_id: Uuid) -> Result<Vec<ChoiceRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, g.id AS game_id, g.name AS game_name
+         FROM portfolios p
+         LEFT JOIN game_players gp ON gp.portfolio_id = p.id
+         LEFT JOIN games g ON g.id = gp.game_id
+         WHERE p.user_id = $1 AND p.archived_at IS NULL
+         ORDER BY p.kind <> 'personal', g.starts_at DESC, p.created_at",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}
+
 /// The columns of an ownership check.
 #[derive(FromRow)]
 struct Owned {
