@@ -4,10 +4,11 @@ use crate::ui::components::app_frame::AppFrame;
 use crate::ui::components::hydrate_after_paint::HydrateAfterPaint;
 use crate::ui::components::viewer::SignedIn;
 use crate::ui::pages::{
-    account::AccountPage, dashboard::DashboardPage, forgot_password::ForgotPasswordPage, history::HistoryPage,
-    landing::LandingPage, login::LoginPage, markets::MarketsPage, not_found::NotFoundPage,
-    notifications::NotificationsPage, orders::OrdersPage, reset_password::ResetPasswordPage, signup::SignupPage,
-    stock::StockPage, verify_email::VerifyEmailPage, watchlist::WatchlistPage,
+    account::AccountPage, dashboard::DashboardPage, forgot_password::ForgotPasswordPage, game::GamePage,
+    games::GamesPage, history::HistoryPage, join_game::JoinGamePage, landing::LandingPage, login::LoginPage,
+    markets::MarketsPage, new_game::NewGamePage, not_found::NotFoundPage, notifications::NotificationsPage,
+    orders::OrdersPage, reset_password::ResetPasswordPage, signup::SignupPage, stock::StockPage,
+    verify_email::VerifyEmailPage, watchlist::WatchlistPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
@@ -67,6 +68,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::InOrder />
                         <Route path=path!("/watchlist") view=WatchlistPage ssr=SsrMode::InOrder />
                         <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("/games") view=GamesPage ssr=SsrMode::InOrder />
+                        <Route path=path!("/games/new") view=NewGamePage ssr=SsrMode::InOrder />
+                        <Route path=path!("/games/join/:code") view=JoinGamePage ssr=SsrMode::InOrder />
+                        <Route path=path!("/games/:id") view=GamePage ssr=SsrMode::InOrder />
                     </ParentRoute>
                 </Routes>
             </AppFrame>

@@ -9,11 +9,14 @@ use crate::wire::games::{GameSeat, GameView, Leaderboard, MyGame};
 use crate::wire::AppError;
 use leptos::prelude::*;
 
-/// Creates a game. Times are RFC 3339 (`2026-12-07T14:30:00Z`) or a date and time without a zone,
-/// read as UTC. `commission_kind` is `none`, `per_trade` (dollars), `per_share` (dollars) or
-/// `percent`; `allowed_kinds` lists the order types that wait which the game allows, separated
-/// by commas (`limit,stop`; blank: market orders only); a blank limit is no limit; the
-/// checkboxes `late_joining`, `holdings_visible` and `is_public` are on when sent as `on`.
+/// Creates a game. Times are RFC 3339 (`2026-12-07T14:30:00Z`) or a date and time without a zone
+/// (what a `datetime-local` field sends), read in the zone `utc_offset_minutes` behind UTC (the
+/// browser's `getTimezoneOffset()`; blank: UTC). `commission_kind` is `none`, `per_trade`
+/// (dollars), `per_share` (dollars) or `percent`; `allowed_kinds` lists the order types that wait
+/// which the game allows, separated by commas (`limit,stop`; blank: market orders only), and the
+/// form's checkboxes `allow_limit`, `allow_stop`, `allow_stop_limit` and `allow_trailing_stop`
+/// add theirs; a blank limit is no limit; the checkboxes `late_joining`, `holdings_visible` and
+/// `is_public` are on when sent as `on`.
 #[server(prefix = "/api", endpoint = "create_game")]
 pub async fn create_game(
     name: String,
@@ -30,6 +33,11 @@ pub async fn create_game(
     late_joining: Option<String>,
     holdings_visible: Option<String>,
     is_public: Option<String>,
+    allow_limit: Option<String>,
+    allow_stop: Option<String>,
+    allow_stop_limit: Option<String>,
+    allow_trailing_stop: Option<String>,
+    utc_offset_minutes: Option<String>,
 ) -> Result<GameView, AppError> {
     use crate::server::games::{self, form};
     use crate::server::platform::http::endpoint::signed_in;
@@ -37,6 +45,16 @@ pub async fn create_game(
         if caller.user.is_guest() {
             return Err(AppError::Forbidden);
         }
+        let ticked = [
+            ("limit", allow_limit),
+            ("stop", allow_stop),
+            ("stop_limit", allow_stop_limit),
+            ("trailing_stop", allow_trailing_stop),
+        ];
+        let allowed_kinds = ticked
+            .iter()
+            .filter(|(_, tick)| form::ticked(tick.as_deref()))
+            .fold(allowed_kinds.unwrap_or_default(), |kinds, (kind, _)| format!("{kinds},{kind}"));
         let form = form::GameForm {
             name: &name,
             description: description.as_deref().unwrap_or_default(),
@@ -48,10 +66,11 @@ pub async fn create_game(
             max_position_percent: max_position_percent.as_deref().unwrap_or_default(),
             min_share_price: min_share_price.as_deref().unwrap_or_default(),
             quick_sell_minutes: quick_sell_minutes.as_deref().unwrap_or_default(),
-            allowed_kinds: allowed_kinds.as_deref().unwrap_or_default(),
+            allowed_kinds: &allowed_kinds,
             late_joining: late_joining.as_deref(),
             holdings_visible: holdings_visible.as_deref(),
             is_public: is_public.as_deref(),
+            utc_offset_minutes: utc_offset_minutes.as_deref().unwrap_or_default(),
         };
         let parsed = form.parse(chrono::Utc::now())?;
         let game = games::create(&caller.state.pool, caller.user.id, &parsed.as_new()).await?;
@@ -92,7 +111,7 @@ pub async fn game_leaderboard(game: String) -> Result<Leaderboard, AppError> {
     use crate::server::platform::http::endpoint::signed_in;
     signed_in(|caller| async move {
         let game = uuid::Uuid::parse_str(game.trim()).map_err(|_| AppError::NotFound("that game".into()))?;
-        games::leaderboard(&caller.state.pool, &caller.state.market, game, caller.user.id).await
+        games::leaderboard(&caller.state, game, caller.user.id).await
     })
     .await
 }

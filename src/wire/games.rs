@@ -56,6 +56,12 @@ pub struct Leaderboard {
     pub game: GameView,
     pub rows: Vec<LeaderboardRow>,
     pub valued_at: DateTime<Utc>,
+    /// The viewer organises the game.
+    pub organiser: bool,
+    /// The portfolio the viewer plays the game with, if they joined.
+    pub your_portfolio: Option<Uuid>,
+    /// The link that joins the game (`…/games/join/K7M2QX`), for the invite and its QR code.
+    pub invite_url: String,
 }
 
 /// A game of the learner's: one they organise, play, or both.

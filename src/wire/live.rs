@@ -1,8 +1,9 @@
 //! What the live event stream (`GET /events`, Server-Sent Events) carries, shared by the server
 //! that writes it and the pages that read it.
 //!
-//! Events with an `id` (`notification`, `trade`, `watchlist`) are stored, so a page that reconnects with
-//! `Last-Event-ID` receives every one it missed; `prices` and `ready` are momentary.
+//! Events with an `id` (`notification`, `trade`, `watchlist`, `games`) are stored, so a page that
+//! reconnects with `Last-Event-ID` receives every one it missed; `prices`, `game` and `ready` are
+//! momentary.
 
 use crate::domain::quote::Quote;
 use crate::domain::{Money, Side};

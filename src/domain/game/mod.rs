@@ -68,5 +68,22 @@ impl Window {
     }
 }
 
+/// A countdown's words for the time `left`, to the two largest units: "2 days 3 h",
+/// "3 h 5 min", "4 min 20 s", "20 s"; "now" once nothing is left.
+pub fn countdown(left: Duration) -> String {
+    let seconds = left.num_seconds();
+    if seconds <= 0 {
+        return "now".to_owned();
+    }
+    let (days, hours, minutes, seconds) = (seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60);
+    let day_word = if days == 1 { "day" } else { "days" };
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{seconds} s"),
+        (0, 0, _) => format!("{minutes} min {seconds} s"),
+        (0, _, _) => format!("{hours} h {minutes} min"),
+        _ => format!("{days} {day_word} {hours} h"),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -163,3 +163,19 @@ fn an_order_that_waits_is_checked_for_the_window_and_its_type_when_placed() {
     assert!(rules.check_placing(&window, OrderKind::Limit { limit: money("90") }, at(8, 15, 0)).is_ok());
     assert_eq!(rules.check_placing(&window, OrderKind::Market, at(18, 21, 0)), Err(Refusal::Ended));
 }
+
+#[test]
+fn a_countdown_names_its_two_largest_units() {
+    let cases = [
+        (Duration::seconds(-5), "now"),
+        (Duration::zero(), "now"),
+        (Duration::seconds(20), "20 s"),
+        (Duration::seconds(4 * 60 + 20), "4 min 20 s"),
+        (Duration::seconds(3 * 3600 + 5 * 60 + 59), "3 h 5 min"),
+        (Duration::seconds(86_400 + 3 * 3600 + 60), "1 day 3 h"),
+        (Duration::days(12), "12 days 0 h"),
+    ];
+    for (left, words) in cases {
+        assert_eq!(countdown(left), words, "{left:?}");
+    }
+}

@@ -32,6 +32,9 @@ pub struct GameForm<'a> {
     pub late_joining: Option<&'a str>,
     pub holdings_visible: Option<&'a str>,
     pub is_public: Option<&'a str>,
+    /// Minutes the form's zone is behind UTC (JavaScript's `getTimezoneOffset()`: 300 in New
+    /// York in winter, -60 in Paris), for times sent without a zone; blank is UTC.
+    pub utc_offset_minutes: &'a str,
 }
 
 /// A game read from its form.
@@ -66,6 +69,13 @@ impl GameForm<'_> {
         if description.chars().count() > 2000 {
             return Err(AppError::field("description", "a description has at most 2,000 characters"));
         }
+        let offset = match self.utc_offset_minutes.trim() {
+            "" => 0,
+            text => text.parse::<i64>().ok().filter(|minutes| minutes.abs() <= 16 * 60).ok_or_else(|| {
+                AppError::field("starts_at", "the time zone of this form is unknown; reload the page")
+            })?,
+        };
+        let time = |field, input| time(field, input, chrono::Duration::minutes(offset));
         let window = Window::new(time("starts_at", self.starts_at)?, time("ends_at", self.ends_at)?)
             .map_err(|error: WindowError| AppError::field("ends_at", error))?;
         if window.ends_at <= now {
@@ -130,13 +140,15 @@ impl GameForm<'_> {
     }
 }
 
-/// RFC 3339, or a date and time without a zone (what a `datetime-local` field sends) as UTC.
-fn time(field: &str, input: &str) -> Result<DateTime<Utc>, AppError> {
+/// RFC 3339, or a date and time without a zone (what a `datetime-local` field sends) in the zone
+/// `behind_utc` behind UTC.
+fn time(field: &str, input: &str, behind_utc: chrono::Duration) -> Result<DateTime<Utc>, AppError> {
     let input = input.trim();
+    let local = |format| NaiveDateTime::parse_from_str(input, format).map(|time| time.and_utc() + behind_utc);
     DateTime::parse_from_rfc3339(input)
         .map(|time| time.to_utc())
-        .or_else(|_| NaiveDateTime::parse_from_str(input, "%Y-%m-%dT%H:%M").map(|time| time.and_utc()))
-        .or_else(|_| NaiveDateTime::parse_from_str(input, "%Y-%m-%dT%H:%M:%S").map(|time| time.and_utc()))
+        .or_else(|_| local("%Y-%m-%dT%H:%M"))
+        .or_else(|_| local("%Y-%m-%dT%H:%M:%S"))
         .map_err(|_| AppError::field(field, "enter a date and time, like 2026-12-07T14:30"))
 }
 
@@ -169,7 +181,7 @@ fn allowed_kinds(input: &str) -> Result<Vec<String>, AppError> {
 }
 
 /// A checkbox: sent (as `on`, `true` or `yes`) when ticked.
-fn ticked(input: Option<&str>) -> bool {
+pub fn ticked(input: Option<&str>) -> bool {
     matches!(input.map(str::trim), Some("on" | "true" | "yes"))
 }
 

@@ -3,6 +3,7 @@
 //! order's locks, with the commission the fill pays (docs/GAMES.md).
 
 pub mod form;
+pub mod invite_qr;
 pub mod leaderboard;
 pub mod repo;
 
@@ -88,21 +89,33 @@ pub async fn join(pool: &PgPool, user_id: Uuid, code: &JoinCode, now: DateTime<U
 /// The leaderboard of game `game_id` for `viewer`: its organiser and players see it, and anyone
 /// signed in sees a public game's. Anyone else gets 404, as for a game that does not exist.
 pub async fn leaderboard(
-    pool: &PgPool,
-    market: &crate::server::market::Market,
+    state: &crate::server::platform::state::AppState,
     game_id: Uuid,
     viewer: Uuid,
 ) -> Result<crate::wire::games::Leaderboard, AppError> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = state.pool.acquire().await?;
     let no_game = || AppError::NotFound("that game".into());
     let game = repo::by_id(&mut conn, game_id).await?.ok_or_else(no_game)?;
-    let member = game.created_by == viewer || repo::player_portfolio(&mut conn, game.id, viewer).await?.is_some();
-    if !member && !game.is_public {
+    let organiser = game.created_by == viewer;
+    let your_portfolio = repo::player_portfolio(&mut conn, game.id, viewer).await?;
+    if !organiser && your_portfolio.is_none() && !game.is_public {
         return Err(no_game());
     }
     let now = Utc::now();
-    let rows = leaderboard::rows(&mut conn, market, &game, viewer, now).await?;
-    Ok(crate::wire::games::Leaderboard { game: form::view(&game), rows, valued_at: now })
+    let rows = leaderboard::rows(&mut conn, &state.market, &game, viewer, now).await?;
+    Ok(crate::wire::games::Leaderboard {
+        invite_url: invite_url(&state.config.link_base(), &game.join_code),
+        game: form::view(&game),
+        rows,
+        valued_at: now,
+        organiser,
+        your_portfolio,
+    })
+}
+
+/// The link that joins the game with `code`.
+pub fn invite_url(link_base: &str, code: &str) -> String {
+    format!("{}/games/join/{code}", link_base.trim_end_matches('/'))
 }
 
 /// The games `user_id` organises or plays.

@@ -1,10 +1,11 @@
 //! The frame around every page: skip link, header with the product name, navigation and the
-//! notifications bell, the banner asking to confirm an email, footer, and the toasts of the
-//! live stream.
+//! notifications bell, the bar of the portfolio being traded in, the banner asking to confirm an
+//! email, footer, and the toasts of the live stream.
 
 use super::email_banner::EmailBanner;
 use super::live::{provide_live_events, use_live_events, UnreadCount};
 use super::logo::Logo;
+use super::portfolio_switcher::PortfolioSwitcher;
 use super::toast::ToastRegion;
 use super::viewer::{provide_viewer, use_viewer, AccountMenu};
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <SiteHeader />
+        <PortfolioSwitcher />
         <EmailBanner />
         <main id="main" tabindex="-1">
             {children()}
@@ -26,8 +28,13 @@ pub fn AppFrame(children: Children) -> impl IntoView {
 }
 
 /// The header's links for a signed-in learner: their own pages.
-const SIGNED_IN_LINKS: [(&str, &str); 4] =
-    [("/markets", "Markets"), ("/dashboard", "Portfolio"), ("/history", "History"), ("/watchlist", "Watchlist")];
+const SIGNED_IN_LINKS: [(&str, &str); 5] = [
+    ("/markets", "Markets"),
+    ("/dashboard", "Portfolio"),
+    ("/history", "History"),
+    ("/watchlist", "Watchlist"),
+    ("/games", "Games"),
+];
 /// The header's links for a visitor: the market and the landing page's sections.
 const VISITOR_LINKS: [(&str, &str); 4] = [
     ("/markets", "Markets"),

@@ -59,6 +59,7 @@ pub struct LiveEvents {
     notifications: RwSignal<u64>,
     trades: RwSignal<u64>,
     watchlist: RwSignal<u64>,
+    games: RwSignal<u64>,
     prices: RwSignal<u64>,
     quotes: RwSignal<HashMap<String, Quote>>,
     toasts: RwSignal<Vec<Toast>>,
@@ -87,6 +88,7 @@ pub fn provide_live_events() -> LiveEvents {
         notifications: RwSignal::new(0),
         trades: RwSignal::new(0),
         watchlist: RwSignal::new(0),
+        games: RwSignal::new(0),
         prices: RwSignal::new(0),
         quotes: RwSignal::new(HashMap::new()),
         toasts: RwSignal::new(Vec::new()),
@@ -134,6 +136,14 @@ impl LiveEvents {
     /// alert fired).
     pub fn watchlist_version(self) -> u64 {
         self.watchlist.get()
+    }
+
+    /// Bumped on every `game` event (the standings of a game the user organises or plays
+    /// changed) and `games` event (they joined or created one). A page showing one game reloads
+    /// on any of them: a learner is in a handful of games, and the server gathers each game's
+    /// changes to a few a second.
+    pub fn games_version(self) -> u64 {
+        self.games.get()
     }
 
     /// Bumped on every `prices` event.
@@ -210,6 +220,10 @@ impl LiveEvents {
         self.watchlist.update(|v| *v += 1);
     }
 
+    pub fn receive_game_change(self) {
+        self.games.update(|v| *v += 1);
+    }
+
     pub fn receive_prices(self, prices: PricesEvent) {
         self.quotes.update(|quotes| {
             for quote in prices.quotes {
@@ -248,7 +262,8 @@ mod browser {
     use super::{LiveEvents, REOPEN_AFTER};
     use crate::ui::components::viewer::use_viewer;
     use crate::wire::live::{
-        ReadyEvent, EVENTS_PATH, NOTIFICATION_EVENT, PRICES_EVENT, READY_EVENT, TRADE_EVENT, WATCHLIST_EVENT,
+        ReadyEvent, EVENTS_PATH, GAMES_EVENT, GAME_EVENT, NOTIFICATION_EVENT, PRICES_EVENT, READY_EVENT, TRADE_EVENT,
+        WATCHLIST_EVENT,
     };
     use leptos::prelude::*;
     use serde::de::DeserializeOwned;
@@ -309,6 +324,8 @@ mod browser {
             listen(&source, TRADE_EVENT, move |t| live.receive_trade(t)),
             listen(&source, PRICES_EVENT, move |p| live.receive_prices(p)),
             listen(&source, WATCHLIST_EVENT, move |_: serde::de::IgnoredAny| live.receive_watchlist_change()),
+            listen(&source, GAME_EVENT, move |_: serde::de::IgnoredAny| live.receive_game_change()),
+            listen(&source, GAMES_EVENT, move |_: serde::de::IgnoredAny| live.receive_game_change()),
             listen(&source, READY_EVENT, move |_: ReadyEvent| live.receive_ready()),
         ];
         let closed = source.clone();

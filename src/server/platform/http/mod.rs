@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::scrape))
         .route("/history.csv", get(crate::server::portfolio::csv_route::download))
+        .route("/games/join/{code}/qr.svg", get(crate::server::games::invite_qr::qr_svg))
         .route("/auth/logout", post(crate::server::accounts::routes::logout))
         .route("/auth/refresh", post(crate::server::accounts::routes::refresh))
         .route("/auth/{provider}", get(crate::server::accounts::oauth::routes::start))

@@ -1,0 +1,117 @@
+import { test, expect, type Browser, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { uniqueUser, waitForHydration } from "./support";
+
+const PASSWORD = "a long practice passphrase";
+
+/** A `datetime-local` value `minutes` from now, in the browser's zone. */
+function localTime(minutes: number): string {
+  const at = new Date(Date.now() + minutes * 60_000 - new Date().getTimezoneOffset() * 60_000);
+  return at.toISOString().slice(0, 16);
+}
+
+async function signUp(page: Page, prefix: string) {
+  const user = uniqueUser(prefix);
+  await page.goto("/signup");
+  await waitForHydration(page);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Username").fill(user.username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return user;
+}
+
+async function newPage(browser: Browser, isMobile: boolean): Promise<Page> {
+  const context = await browser.newContext(isMobile ? { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true } : {});
+  return context.newPage();
+}
+
+async function buy(page: Page, symbol: string, shares: number) {
+  await page.goto(`/stocks/${symbol}`);
+  await waitForHydration(page);
+  await page.getByLabel("Shares").fill(String(shares));
+  await page.getByRole("button", { name: `Confirm purchase of ${shares} ${symbol}` }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Bought ${shares} ${symbol}` })).toBeVisible();
+}
+
+test("a teacher creates a game, two learners join with its code (one a guest), trade, and the teacher's board updates live", async ({ page, browser, isMobile }, testInfo) => {
+  test.setTimeout(90_000);
+  await signUp(page, "teacher");
+  await page.goto("/games");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Create a game" }).click();
+  await expect(page.getByRole("heading", { name: "Create a game" })).toBeVisible();
+  await waitForHydration(page);
+  await page.getByLabel("Name").fill("Period 3 contest");
+  await page.getByLabel("Starts").fill(localTime(-1));
+  await page.getByLabel("Ends").fill(localTime(7 * 24 * 60));
+  await page.getByLabel("Kind").selectOption("per_trade");
+  await page.getByLabel("Amount").fill("1");
+  await page.getByLabel("Players may join after the start").check();
+  await page.screenshot({ path: testInfo.outputPath("new-game.png"), fullPage: true });
+  await page.getByRole("button", { name: "Create the game" }).click();
+
+  await expect(page.getByRole("heading", { name: "Period 3 contest" })).toBeVisible();
+  await expect(page.getByTestId("game-phase")).toContainText("Ends in 6 days 23 h");
+  await expect(page.getByText("No players yet")).toBeVisible();
+  const code = (await page.getByTestId("join-code").textContent())!.trim();
+  expect(code).toMatch(/^[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}$/);
+  const invite = await page.getByLabel("Invite link").inputValue();
+  expect(invite).toMatch(new RegExp(`/games/join/${code.replace("-", "")}$`));
+  await page.getByText("Show the QR code for a projector").click();
+  await expect(page.getByRole("img", { name: "QR code of the invite link" })).toBeVisible();
+  await waitForHydration(page);
+
+  // A guest follows the invite link: log-in page, one click as a guest, back to join.
+  const guest = await newPage(browser, isMobile);
+  await guest.goto(new URL(invite).pathname);
+  await expect(guest).toHaveURL(/\/login\?next=/);
+  await waitForHydration(guest);
+  await guest.getByRole("button", { name: "Try it as a guest" }).click();
+  await expect(guest.getByLabel("Join code")).toHaveValue(code);
+  await waitForHydration(guest);
+  await guest.getByRole("button", { name: "Join the game" }).click();
+  await expect(guest.getByRole("heading", { name: "Period 3 contest" })).toBeVisible();
+  await expect(guest.getByLabel("Trading in").locator("option:checked")).toHaveText("Game: Period 3 contest");
+
+  // The teacher's board shows the new player without a reload.
+  const board = page.getByTestId("leaderboard");
+  await expect(board.getByRole("row")).toHaveCount(2, { timeout: 15_000 });
+
+  // A learner with an account types the code (any case, without the dash) on the Games page.
+  const learner = await newPage(browser, isMobile);
+  const ada = await signUp(learner, "ada");
+  await learner.goto("/games");
+  await waitForHydration(learner);
+  await learner.getByLabel("Join code").fill(code.replace("-", "").toLowerCase());
+  await learner.getByRole("button", { name: "Join the game" }).click();
+  await expect(learner.getByRole("heading", { name: "Period 3 contest" })).toBeVisible();
+  await expect(board.getByRole("row")).toHaveCount(3, { timeout: 15_000 });
+
+  // Both trade in the game; each fill reaches the teacher's open page.
+  await buy(guest, "AAPL", 2);
+  await buy(learner, "MSFT", 1);
+  await expect(learner.getByLabel("Trading in").locator("option:checked")).toHaveText("Game: Period 3 contest");
+  const adaRow = board.getByRole("row", { name: new RegExp(ada.username) });
+  await expect(adaRow.getByRole("cell").last()).toHaveText("1", { timeout: 15_000 });
+  await expect(board.getByRole("row").filter({ hasText: "guest" }).getByRole("cell").last()).toHaveText("1", { timeout: 15_000 });
+  await page.screenshot({ path: testInfo.outputPath("game-teacher.png"), fullPage: true });
+
+  // The learner's own row is marked in words, and the $1 commission came off their cash.
+  await learner.reload();
+  await expect(learner.getByTestId("leaderboard").getByRole("row", { name: /You/ })).toContainText(ada.username);
+  await learner.screenshot({ path: testInfo.outputPath("game-learner.png"), fullPage: true });
+
+  // The switcher takes the learner back to their personal portfolio.
+  await learner.goto("/dashboard");
+  await learner.getByLabel("Trading in").selectOption({ label: "Personal" });
+  await learner.getByRole("button", { name: "Switch" }).click();
+  await expect(learner.getByTestId("portfolio-summary")).toContainText("$10,000.00");
+  await expect(learner.getByLabel("Trading in").locator("option:checked")).toHaveText("Personal");
+
+  for (const p of [page, learner]) {
+    const results = await new AxeBuilder({ page: p }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
+  }
+});

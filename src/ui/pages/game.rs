@@ -1,0 +1,171 @@
+//! One game: where it is in its life (a countdown before the start), how to join it (the code,
+//! the invite link and its QR code), its rules, and the leaderboard — reloaded as the game's
+//! players trade, on every open page, through the live stream (a visitor to a public game, who
+//! is not told of its changes, reloads it every few seconds).
+
+use crate::api::games::{game_leaderboard, JoinGame};
+use crate::domain::game::Window;
+use crate::ui::components::change::PercentChange;
+use crate::ui::components::data_table::{Column, DataTable};
+use crate::ui::components::game_phase::{phase_words, ticking_clock};
+use crate::ui::components::live::{poll_while_offline, use_live_events};
+use crate::ui::pages::dashboard::refresh_periodically;
+use crate::ui::pages::games::{go_to_game_after, JoinForm};
+use crate::wire::games::{GameView, Leaderboard, LeaderboardRow};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn GamePage() -> impl IntoView {
+    let live = use_live_events();
+    let id = move || use_params_map().get().get("id").unwrap_or_default();
+    let board = Resource::new(move || (id(), live.games_version()), |(id, _)| game_leaderboard(id));
+    let board_resource = board;
+    poll_while_offline(live, move || board.refetch());
+    // The head is written before the board loads: "Game" from the server, the name once the
+    // browser has the board.
+    let title = move || board.get().and_then(Result::ok).map_or_else(|| "Game".to_owned(), |board| board.game.name);
+    view! {
+        <Title text=title />
+        <section class="container page">
+            <Transition fallback=|| view! { <p class="muted" role="status">"Loading the game…"</p> }>
+                {move || Suspend::new(async move {
+                    match board.await {
+                        Ok(board) => view! { <Game board reload=move || board_resource.refetch() /> }.into_any(),
+                        Err(error) => view! {
+                            <h1>"Game"</h1>
+                            <p role="alert">{crate::wire::error::sentence_case(&error.to_string())} ". "
+                                <a href="/games">"Back to your games"</a></p>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Game(board: Leaderboard, reload: impl Fn() + Clone + 'static) -> impl IntoView {
+    let game = board.game.clone();
+    let window = Window { starts_at: game.starts_at, ends_at: game.ends_at };
+    let now = ticking_clock(board.valued_at);
+    let member = board.organiser || board.your_portfolio.is_some();
+    // The live stream tells organisers and players of changes; a visitor to a public game polls.
+    if !member {
+        refresh_periodically(reload);
+    }
+    view! {
+        <h1>{game.name.clone()}</h1>
+        {(!game.description.is_empty()).then(|| view! { <p class="lead">{game.description.clone()}</p> })}
+        <p class="game-phase" data-testid="game-phase">{move || phase_words(window, now.get())}</p>
+        {match (member, board.your_portfolio) {
+            (_, Some(portfolio)) => view! { <TradeHere portfolio /> }.into_any(),
+            (false, None) => view! { <JoinPublic code=game.join_code.clone() /> }.into_any(),
+            (true, None) => ().into_any(),
+        }}
+        {member.then(|| view! { <Invite code=game.join_code.clone() url=board.invite_url.clone() /> })}
+        <h2 class="section-title">"Leaderboard"</h2>
+        <Standings rows=board.rows.clone() />
+        <h2 class="section-title">"Rules"</h2>
+        <Rules game />
+    }
+}
+
+/// For a player: their game portfolio, and the switch to trade in it.
+#[component]
+fn TradeHere(portfolio: uuid::Uuid) -> impl IntoView {
+    view! {
+        <form class="trade-here" method="post" action="/api/select_portfolio">
+            <input type="hidden" name="portfolio" value=portfolio.to_string() />
+            <p>"You are a player. Trade in your game portfolio from any stock's page, after choosing it in the bar above the page."</p>
+            <button class="button primary small" type="submit">"Trade in this game"</button>
+        </form>
+    }
+}
+
+/// For anyone signed in looking at a public game they are not in.
+#[component]
+fn JoinPublic(code: String) -> impl IntoView {
+    let join = ServerAction::<JoinGame>::new();
+    go_to_game_after(join);
+    view! {
+        <div class="card narrow">
+            <h2 class="card-title">"Join this game"</h2>
+            <JoinForm join code />
+        </div>
+    }
+}
+
+/// The code, the link and the QR code to put on the projector.
+#[component]
+fn Invite(code: String, url: String) -> impl IntoView {
+    let qr = format!("/games/join/{}/qr.svg", code.replace('-', ""));
+    view! {
+        <div class="card invite" data-testid="invite">
+            <h2 class="card-title">"Invite players"</h2>
+            <p class="join-code-line">"Join code " <strong class="join-code" data-testid="join-code">{code}</strong></p>
+            <label for="invite-link">"Invite link"</label>
+            <input id="invite-link" class="invite-link" type="text" readonly value=url />
+            <details>
+                <summary>"Show the QR code for a projector"</summary>
+                <img class="invite-qr" src=qr alt="QR code of the invite link" width="240" height="240" loading="lazy" />
+            </details>
+        </div>
+    }
+}
+
+const STANDING_COLUMNS: [Column; 5] =
+    [("Place", "num"), ("Player", ""), ("Value", "num"), ("Return", "num"), ("Trades", "num")];
+
+#[component]
+fn Standings(rows: Vec<LeaderboardRow>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty-state">"No players yet. Share the join code to fill the board."</p> }
+            .into_any();
+    }
+    view! {
+        <DataTable label="Leaderboard" testid="leaderboard" columns=&STANDING_COLUMNS>
+            {rows.into_iter().map(|row| view! {
+                <tr class:you=row.is_you>
+                    <td class="num">{row.place}</td>
+                    <th scope="row">
+                        {row.username.clone()}
+                        {row.is_you.then(|| view! { " " <span class="badge">"You"</span> })}
+                    </th>
+                    <td class="num">{row.value.to_usd()}</td>
+                    <td class="num"><PercentChange percent=row.total_return /></td>
+                    <td class="num">{row.trades}</td>
+                </tr>
+            }).collect_view()}
+        </DataTable>
+    }
+    .into_any()
+}
+
+#[component]
+fn Rules(game: GameView) -> impl IntoView {
+    let or_none = |value: Option<String>| value.unwrap_or_else(|| "none".to_owned());
+    let kinds = if game.allowed_kinds.is_empty() {
+        "market orders only".to_owned()
+    } else {
+        format!("market, {}", game.allowed_kinds.join(", ").replace('_', " "))
+    };
+    let yes_no = |on: bool| if on { "yes" } else { "no" };
+    let rules = [
+        ("Starting cash", game.starting_cash.to_usd()),
+        ("Commission", game.commission.clone()),
+        ("Most in one stock", or_none(game.max_position_percent.map(|p| format!("{p}% of the portfolio")))),
+        ("Lowest share price to buy", or_none(game.min_share_price.map(|p| p.to_usd()))),
+        ("No selling within", or_none(game.quick_sell_minutes.map(|m| format!("{m} minutes of buying")))),
+        ("Order types", kinds),
+        ("Late joining", yes_no(game.late_joining).to_owned()),
+        ("Players see each other's holdings", yes_no(game.holdings_visible).to_owned()),
+        ("Listed publicly", yes_no(game.is_public).to_owned()),
+    ];
+    view! {
+        <dl class="rule-list" data-testid="game-rules">
+            {rules.into_iter().map(|(name, value)| view! { <div><dt>{name}</dt><dd>{value}</dd></div> }).collect_view()}
+        </dl>
+    }
+}
