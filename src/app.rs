@@ -71,7 +71,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/games") view=GamesPage ssr=SsrMode::InOrder />
                         <Route path=path!("/games/new") view=NewGamePage ssr=SsrMode::InOrder />
                         <Route path=path!("/games/join/:code") view=JoinGamePage ssr=SsrMode::InOrder />
-                        <Route path=path!("/games/:id") view=GamePage ssr=SsrMode::InOrder />
+                        // Whole before the first byte, so a game the viewer may not see answers 404.
+                        <Route path=path!("/games/:id") view=GamePage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </AppFrame>

@@ -39,6 +39,7 @@ async fn the_game_page_shows_its_organiser_the_invite_and_the_board_and_stranger
     let (status, html) = page(&app, &teacher, &path).await;
     assert_eq!(status, 200);
     assert!(html.contains("<h1>Period 3 contest<"), "headed by the game's name");
+    assert!(html.contains("<title>Period 3 contest · Papertrade</title>"), "and titled after it");
     assert_eq!(text_of(&html, "join-code"), Some(game.join_code.as_str()), "the code is shown");
     let link = format!("{}/games/join/{}", app.state.config.link_base(), game.join_code.replace('-', ""));
     assert!(html.contains(&link), "the invite link is {link}");
@@ -55,7 +56,7 @@ async fn the_game_page_shows_its_organiser_the_invite_and_the_board_and_stranger
 
     let stranger = learner(&app, "olga").await;
     let (status, html) = page(&app, &stranger, &path).await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 404, "a game the viewer may not see is not found");
     assert!(html.contains("That game was not found"), "a private game is not shown to strangers");
     assert!(!html.contains(&game.join_code), "nor its code");
     assert!(!html.contains(r#"data-testid="portfolio-switcher""#), "no switcher without a game");

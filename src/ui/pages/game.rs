@@ -23,8 +23,7 @@ pub fn GamePage() -> impl IntoView {
     let board = Resource::new(move || (id(), live.games_version()), |(id, _)| game_leaderboard(id));
     let board_resource = board;
     poll_while_offline(live, move || board.refetch());
-    // The head is written before the board loads: "Game" from the server, the name once the
-    // browser has the board.
+    // The route renders whole before its first byte (`SsrMode::Async`), so the head has the name.
     let title = move || board.get().and_then(Result::ok).map_or_else(|| "Game".to_owned(), |board| board.game.name);
     view! {
         <Title text=title />
