@@ -5,7 +5,7 @@
 // function carries no attributes of its own, so the allowance is the module's).
 #![allow(clippy::too_many_arguments)]
 
-use crate::wire::games::{GameSeat, GameView, Leaderboard, MyGame};
+use crate::wire::games::{ClassView, GameSeat, GameView, Leaderboard, MyGame};
 use crate::wire::AppError;
 use leptos::prelude::*;
 
@@ -109,10 +109,9 @@ pub async fn join_game(code: String) -> Result<GameSeat, AppError> {
 pub async fn game_leaderboard(game: String) -> Result<Leaderboard, AppError> {
     use crate::server::games;
     use crate::server::platform::http::endpoint::signed_in;
-    signed_in(|caller| async move {
-        let game = uuid::Uuid::parse_str(game.trim()).map_err(|_| AppError::NotFound("that game".into()))?;
-        games::leaderboard(&caller.state, game, caller.user.id).await
-    })
+    signed_in(
+        |caller| async move { games::leaderboard(&caller.state, parse_id(&game, "that game")?, caller.user.id).await },
+    )
     .await
 }
 
@@ -130,4 +129,54 @@ pub async fn public_games() -> Result<Vec<GameView>, AppError> {
     use crate::server::games;
     use crate::server::platform::http::endpoint::signed_in;
     signed_in(|caller| async move { games::public(&caller.state.pool, chrono::Utc::now()).await }).await
+}
+
+/// The teacher's view of a game: every player's portfolio and the class summary. Its organiser
+/// only; anyone else is told the game does not exist.
+#[server(prefix = "/api", endpoint = "game_class")]
+pub async fn game_class(game: String) -> Result<ClassView, AppError> {
+    use crate::server::games::organiser;
+    use crate::server::platform::http::endpoint::signed_in;
+    signed_in(
+        |caller| async move { organiser::class(&caller.state, parse_id(&game, "that game")?, caller.user.id).await },
+    )
+    .await
+}
+
+/// Removes a player (named by their game portfolio) from the organiser's game; they are told.
+#[server(prefix = "/api", endpoint = "remove_player")]
+pub async fn remove_player(game: String, portfolio: String) -> Result<(), AppError> {
+    use crate::server::games::organiser;
+    use crate::server::platform::http::endpoint::signed_in;
+    signed_in(|caller| async move {
+        let (game, portfolio) = (parse_id(&game, "that game")?, parse_id(&portfolio, "that player")?);
+        organiser::remove_player(&caller.state, game, caller.user.id, portfolio).await
+    })
+    .await
+}
+
+/// Adds `amount` dollars (negative: takes them) to a player's game cash, with a `reason` the
+/// player is told; the organiser only. Returns the player's cash after it.
+#[server(prefix = "/api", endpoint = "adjust_cash")]
+pub async fn adjust_cash(
+    game: String,
+    portfolio: String,
+    amount: String,
+    reason: String,
+) -> Result<crate::domain::Money, AppError> {
+    use crate::domain::Money;
+    use crate::server::games::organiser;
+    use crate::server::platform::http::endpoint::signed_in;
+    signed_in(|caller| async move {
+        let (game, portfolio) = (parse_id(&game, "that game")?, parse_id(&portfolio, "that player")?);
+        let amount = Money::parse(&amount).map_err(|e| AppError::field("amount", e))?;
+        organiser::adjust_cash(&caller.state, game, caller.user.id, portfolio, amount, &reason).await
+    })
+    .await
+}
+
+/// An id from a form; anything else is a thing not found.
+#[cfg(feature = "ssr")]
+fn parse_id(text: &str, what: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(text.trim()).map_err(|_| AppError::NotFound(what.into()))
 }

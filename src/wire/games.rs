@@ -72,3 +72,27 @@ pub struct MyGame {
     /// The portfolio they play it with; `None` for a game they only organise.
     pub portfolio_id: Option<Uuid>,
 }
+
+/// One player as the game's teacher sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerDetail {
+    /// The player's game portfolio: what the teacher's actions name.
+    pub portfolio_id: Uuid,
+    pub username: String,
+    pub value: Money,
+    pub cash: Money,
+    pub total_return: crate::domain::quote::Percent,
+    /// "AAPL × 10", one per holding.
+    pub holdings: Vec<String>,
+    pub trades: i64,
+    pub last_trade_at: Option<DateTime<Utc>>,
+    /// The coach's patterns seen in the portfolio now: "concentrated", "not traded yet"…
+    pub patterns: Vec<String>,
+}
+
+/// The teacher's view of a game: the class summary and every player, in the order they joined.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassView {
+    pub summary: crate::domain::coach::class_summary::ClassSummary,
+    pub players: Vec<PlayerDetail>,
+}

@@ -128,6 +128,9 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { name: "my_games", fields: &[], anonymous: false },
     Endpoint { name: "public_games", fields: &[], anonymous: false },
     Endpoint { name: "my_portfolios", fields: &[], anonymous: false },
+    Endpoint { name: "game_class", fields: &["game"], anonymous: false },
+    Endpoint { name: "remove_player", fields: &["game", "portfolio"], anonymous: false },
+    Endpoint { name: "adjust_cash", fields: &["game", "portfolio", "amount", "reason"], anonymous: false },
     Endpoint { name: "select_portfolio", fields: &["portfolio"], anonymous: false },
 ];
 
@@ -157,7 +160,9 @@ fn valid_value(field: &str, rng: &mut Rng) -> String {
         "allowed_kinds" => rng.pick(&["limit", "limit,stop", ""]).to_string(),
         "late_joining" => rng.pick(&["on", ""]).to_string(),
         "code" => rng.pick(&["K7M-2QX", "k7m2qx", "ZZZZZZ"]).to_string(),
-        "game" => rng.uuid(),
+        "game" | "portfolio" => rng.uuid(),
+        "amount" => rng.pick(&["500", "-250", "0"]).to_string(),
+        "reason" => rng.pick(&["Bonus", ""]).to_string(),
         "token" => rng.uuid().replace('-', "").repeat(2),
         "page" => rng.pick(&["1", "2", "0"]).to_string(),
         "query" => rng.pick(&["app", "", "S"]).to_string(),

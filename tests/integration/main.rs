@@ -15,6 +15,7 @@ mod fake_finnhub;
 mod fake_provider;
 mod finnhub;
 mod fuzz;
+mod game_class;
 mod game_pages;
 mod game_seats;
 mod games;

@@ -8,6 +8,7 @@
 //! Every message says what happened with concrete figures, explains the idea behind it, and
 //! suggests what to consider — never which stock to buy or sell. See `docs/COACH.md`.
 
+pub mod class_summary;
 pub mod order_lessons;
 
 use super::alert::AlertDirection;

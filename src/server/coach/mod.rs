@@ -188,16 +188,17 @@ async fn deliver(
     Ok(published)
 }
 
-/// Quotes asked for once per pass and shared by every portfolio in it.
-struct PriceBook<'a>(market::PriceBook<'a>);
+/// Quotes asked for once per pass and shared by every portfolio in it (a game's class summary
+/// uses it too).
+pub struct PriceBook<'a>(market::PriceBook<'a>);
 
 impl<'a> PriceBook<'a> {
-    fn new(market: &'a Market, now: DateTime<Utc>) -> PriceBook<'a> {
+    pub fn new(market: &'a Market, now: DateTime<Utc>) -> PriceBook<'a> {
         PriceBook(market::PriceBook::new(market, now))
     }
 
     /// Holdings with their names and prices; one without a quote is left out (nothing to judge).
-    async fn facts(&mut self, held: &[Holding]) -> Vec<HoldingFacts> {
+    pub async fn facts(&mut self, held: &[Holding]) -> Vec<HoldingFacts> {
         let mut facts = Vec::with_capacity(held.len());
         for holding in held {
             if let Some(priced) = self.0.get(&holding.symbol).await {

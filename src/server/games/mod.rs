@@ -2,9 +2,12 @@
 //! the game's cash, once per player), and the game's rules on the order path — checked under the
 //! order's locks, with the commission the fill pays (docs/GAMES.md).
 
+pub mod class;
+pub mod exports;
 pub mod form;
 pub mod invite_qr;
 pub mod leaderboard;
+pub mod organiser;
 pub mod repo;
 
 use crate::domain::game::{GameRules, JoinCode, OrderFacts, Window};

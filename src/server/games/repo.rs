@@ -224,3 +224,51 @@ pub async fn last_buy_at(
         .fetch_one(conn)
         .await
 }
+
+/// Takes the player of `portfolio_id` off game `game_id`; their user id, if they played it.
+pub async fn remove_player(
+    conn: &mut PgConnection,
+    game_id: Uuid,
+    portfolio_id: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("DELETE FROM game_players WHERE game_id = $1 AND portfolio_id = $2 RETURNING user_id")
+        .bind(game_id)
+        .bind(portfolio_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The user who plays game `game_id` with `portfolio_id`, if any.
+pub async fn player_of_portfolio(
+    conn: &mut PgConnection,
+    game_id: Uuid,
+    portfolio_id: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("SELECT user_id FROM game_players WHERE game_id = $1 AND portfolio_id = $2")
+        .bind(game_id)
+        .bind(portfolio_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Records an organiser's cash adjustment and its reason.
+pub async fn record_adjustment(
+    conn: &mut PgConnection,
+    game_id: Uuid,
+    portfolio_id: Uuid,
+    amount: Money,
+    reason: &str,
+    made_by: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO game_cash_adjustments (game_id, portfolio_id, amount, reason, made_by) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(game_id)
+    .bind(portfolio_id)
+    .bind(amount.amount())
+    .bind(reason)
+    .bind(made_by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

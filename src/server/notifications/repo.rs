@@ -45,6 +45,27 @@ impl<'a> NewNotification<'a> {
     }
 }
 
+impl<'a> NewNotification<'a> {
+    /// News from a game's organiser (a cash adjustment, a removal), unread, with its page.
+    pub fn game_news(
+        user_id: Uuid,
+        title: &'a str,
+        message: &'a str,
+        link: &'a str,
+        now: DateTime<Utc>,
+    ) -> NewNotification<'a> {
+        NewNotification {
+            user_id,
+            title,
+            message,
+            trigger_type: crate::server::games::organiser::GAME_NEWS,
+            link: Some(link),
+            created_at: now,
+            read_at: None,
+        }
+    }
+}
+
 /// The trigger type of notifications about open orders.
 pub const ORDER_NEWS: &str = "order";
 

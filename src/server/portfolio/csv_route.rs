@@ -25,20 +25,22 @@ pub async fn download(State(state): State<AppState>, mut auth: AuthSession) -> R
         Err(error) => Err(error),
     };
     match csv {
-        Ok(csv) => {
-            let filename = format!("papertrade-trades-{}.csv", chrono::Utc::now().format("%Y-%m-%d"));
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-                    (header::CACHE_CONTROL, "no-store".to_owned()),
-                ],
-                csv,
-            )
-                .into_response()
-        }
+        Ok(csv) => attachment(&format!("papertrade-trades-{}.csv", chrono::Utc::now().format("%Y-%m-%d")), csv),
         Err(error) => failed(&error),
     }
+}
+
+/// A CSV download named `filename`, never cached.
+pub fn attachment(filename: &str, csv: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        csv,
+    )
+        .into_response()
 }
 
 fn failed(error: &AppError) -> Response {

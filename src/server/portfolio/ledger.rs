@@ -60,7 +60,7 @@ pub async fn csv(pool: &PgPool, portfolio: OwnedPortfolio) -> Result<String, App
 
 /// A free-text CSV field: quoted, with its quotes doubled, and a leading `=`, `+`, `-` or `@`
 /// defused with an apostrophe so that no spreadsheet reads it as a formula.
-fn text_field(text: &str) -> String {
+pub fn text_field(text: &str) -> String {
     let defused = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_owned() };
     format!("\"{}\"", defused.replace('"', "\"\""))
 }

@@ -37,6 +37,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::scrape))
         .route("/history.csv", get(crate::server::portfolio::csv_route::download))
         .route("/games/join/{code}/qr.svg", get(crate::server::games::invite_qr::qr_svg))
+        .route("/games/{id}/standings.csv", get(crate::server::games::exports::standings))
+        .route("/games/{id}/trades.csv", get(crate::server::games::exports::trades))
         .route("/auth/logout", post(crate::server::accounts::routes::logout))
         .route("/auth/refresh", post(crate::server::accounts::routes::refresh))
         .route("/auth/{provider}", get(crate::server::accounts::oauth::routes::start))
