@@ -47,12 +47,16 @@ async fn the_game_page_shows_its_organiser_the_invite_and_the_board_and_stranger
     assert!(html.contains(r#"data-testid="leaderboard""#) && html.contains(">sam<"), "sam is on the board");
     assert!(html.contains("$4.95 a trade"), "the rules are listed");
     assert!(html.contains("Ends in "), "a running game counts down to its end");
+    assert!(html.contains(r#"data-testid="class-summary""#), "the organiser sees the class summary");
+    assert!(html.contains("Remove sam from the game"), "and can manage each player");
+    assert!(html.contains(&format!("/games/{}/standings.csv", game.id)), "and export the standings");
 
     let (status, html) = page(&app, &student, &path).await;
     assert_eq!(status, 200);
     assert!(html.contains(r#"data-testid="portfolio-switcher""#), "a player sees which portfolio they trade in");
     assert!(html.contains(" selected>Game: Period 3 contest<"), "the game is selected");
     assert!(html.contains("Trade in this game"));
+    assert!(!html.contains(r#"data-testid="teacher-view""#), "a player does not see the teacher's view");
 
     let stranger = learner(&app, "olga").await;
     let (status, html) = page(&app, &stranger, &path).await;

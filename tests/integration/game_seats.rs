@@ -11,6 +11,9 @@ use papertrade::wire::live::GameChangedEvent;
 use papertrade::wire::portfolios::PortfolioChoices;
 use std::time::Duration;
 
+/// Longer than the hub gathers a game's changes, plus the trip to the stream.
+const GATHERED_AND_SENT: Duration = Duration::from_millis(600);
+
 async fn choices(app: &TestApp, client: &reqwest::Client) -> PortfolioChoices {
     let response = app.call_as(client, "my_portfolios", &[]).await;
     assert_eq!(response.status(), 200);
@@ -94,6 +97,9 @@ async fn a_fill_in_a_game_reaches_its_organiser_and_players_on_another_instance_
     let (mut outsiders_tab, _) = ready_stream(&instance_b, &outsider).await;
     // Opened before joining: the stream follows the game from the join on.
     let (mut latecomers_tab, _) = ready_stream(&instance_b, &latecomer).await;
+    // A stream opened as the new instance's listener connects may be told to resync, which
+    // reloads every game it follows: let that pass before counting.
+    while teachers_tab.next_named("game", GATHERED_AND_SENT).await.is_some() {}
     seat(join(&instance_a, &latecomer, &game.join_code).await).await;
     for tab in [&mut teachers_tab, &mut latecomers_tab] {
         tab.next_named("game", SOON).await.expect("the join changes the standings");

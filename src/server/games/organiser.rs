@@ -28,13 +28,18 @@ pub async fn organised(conn: &mut PgConnection, game_id: Uuid, viewer: Uuid) -> 
         .ok_or_else(|| AppError::NotFound("that game".into()))
 }
 
-/// The teacher's view of the game.
-pub async fn class(state: &AppState, game_id: Uuid, viewer: Uuid) -> Result<ClassView, AppError> {
+/// The teacher's view of the game; `None` for anyone but its organiser (the game page asks for
+/// it whoever looks, and a refusal would make the page's answer a 404).
+pub async fn class(state: &AppState, game_id: Uuid, viewer: Uuid) -> Result<Option<ClassView>, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let game = organised(&mut conn, game_id, viewer).await?;
+    let game = match organised(&mut conn, game_id, viewer).await {
+        Ok(game) => game,
+        Err(AppError::NotFound(_)) => return Ok(None),
+        Err(error) => return Err(error),
+    };
     let now = Utc::now();
     let day_start = state.market.hours.change_since(now);
-    Ok(super::class::view(&mut conn, &state.market, &state.config.coach, &game, now, day_start).await?)
+    Ok(Some(super::class::view(&mut conn, &state.market, &state.config.coach, &game, now, day_start).await?))
 }
 
 /// Removes the player of `portfolio_id` from the game: off the board, their game portfolio put

@@ -17,5 +17,6 @@ pub mod portfolio_switcher;
 pub mod position_calculator;
 pub mod provider_buttons;
 pub mod reset_portfolio;
+pub mod teacher_view;
 pub mod toast;
 pub mod viewer;

@@ -9,6 +9,7 @@ use crate::ui::components::change::PercentChange;
 use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::game_phase::{phase_words, ticking_clock};
 use crate::ui::components::live::{poll_while_offline, use_live_events};
+use crate::ui::components::teacher_view::{ClassData, TeacherView};
 use crate::ui::pages::dashboard::refresh_periodically;
 use crate::ui::pages::games::{go_to_game_after, JoinForm};
 use crate::wire::games::{GameView, Leaderboard, LeaderboardRow};
@@ -22,6 +23,7 @@ pub fn GamePage() -> impl IntoView {
     let id = move || use_params_map().get().get("id").unwrap_or_default();
     let board = Resource::new(move || (id(), live.games_version()), |(id, _)| game_leaderboard(id));
     let board_resource = board;
+    let class = ClassData::new(id);
     poll_while_offline(live, move || board.refetch());
     // The route renders whole before its first byte (`SsrMode::Async`), so the head has the name.
     let title = move || board.get().and_then(Result::ok).map_or_else(|| "Game".to_owned(), |board| board.game.name);
@@ -31,7 +33,7 @@ pub fn GamePage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the game…"</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
-                        Ok(board) => view! { <Game board reload=move || board_resource.refetch() /> }.into_any(),
+                        Ok(board) => view! { <Game board class reload=move || board_resource.refetch() /> }.into_any(),
                         Err(error) => view! {
                             <h1>"Game"</h1>
                             <p role="alert">{crate::wire::error::sentence_case(&error.to_string())} ". "
@@ -45,7 +47,7 @@ pub fn GamePage() -> impl IntoView {
 }
 
 #[component]
-fn Game(board: Leaderboard, reload: impl Fn() + Clone + 'static) -> impl IntoView {
+fn Game(board: Leaderboard, class: ClassData, reload: impl Fn() + Clone + 'static) -> impl IntoView {
     let game = board.game.clone();
     let window = Window { starts_at: game.starts_at, ends_at: game.ends_at };
     let now = ticking_clock(board.valued_at);
@@ -66,6 +68,7 @@ fn Game(board: Leaderboard, reload: impl Fn() + Clone + 'static) -> impl IntoVie
         {member.then(|| view! { <Invite code=game.join_code.clone() url=board.invite_url.clone() /> })}
         <h2 class="section-title">"Leaderboard"</h2>
         <Standings rows=board.rows.clone() />
+        {board.organiser.then(|| view! { <TeacherView game=game.id data=class /> })}
         <h2 class="section-title">"Rules"</h2>
         <Rules game />
     }
