@@ -1,5 +1,6 @@
 import { test, expect, type Browser, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { readFile } from "node:fs/promises";
 import { uniqueUser, waitForHydration } from "./support";
 
 const PASSWORD = "a long practice passphrase";
@@ -27,10 +28,13 @@ async function newPage(browser: Browser, isMobile: boolean): Promise<Page> {
   return context.newPage();
 }
 
+/** Buys in the game (whose commission is $1 a trade), from the stock's page. */
 async function buy(page: Page, symbol: string, shares: number) {
   await page.goto(`/stocks/${symbol}`);
   await waitForHydration(page);
   await page.getByLabel("Shares").fill(String(shares));
+  // The game's $1 commission is in the preview, before the order.
+  await expect(page.getByTestId("order-preview")).toContainText("commission $1.00");
   await page.getByRole("button", { name: `Confirm purchase of ${shares} ${symbol}` }).click();
   await expect(page.getByRole("status").filter({ hasText: `Bought ${shares} ${symbol}` })).toBeVisible();
 }
@@ -53,6 +57,8 @@ test("a teacher creates a game, two learners join with its code (one a guest), t
   await page.getByRole("button", { name: "Create the game" }).click();
 
   await expect(page.getByRole("heading", { name: "Period 3 contest" })).toBeVisible();
+  const gamePath = new URL(page.url()).pathname;
+  expect(gamePath).toMatch(/^\/games\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("game-phase")).toContainText("Ends in 6 days 23 h");
   await expect(page.getByText("No players yet")).toBeVisible();
   const code = (await page.getByTestId("join-code").textContent())!.trim();
@@ -98,8 +104,17 @@ test("a teacher creates a game, two learners join with its code (one a guest), t
   await expect(board.getByRole("row").filter({ hasText: "guest" }).getByRole("cell").last()).toHaveText("1", { timeout: 15_000 });
   await page.screenshot({ path: testInfo.outputPath("game-teacher.png"), fullPage: true });
 
-  // The learner's own row is marked in words, and the $1 commission came off their cash.
-  await learner.reload();
+  // The class summary and the standings export.
+  await expect(page.getByTestId("class-summary")).toContainText("0 of 2 have not traded yet");
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Standings (CSV)" }).click();
+  const standings = (await readFile(await (await downloading).path(), "utf8")).trim().split(/\r?\n/);
+  expect(standings[0]).toBe("place,player,value,total_return_percent,trades,joined_at");
+  expect(standings).toHaveLength(3);
+  expect(standings.join("\n")).toContain(`"${ada.username}"`);
+
+  // The learner's own row is marked in words, not by colour alone.
+  await learner.goto(gamePath);
   await expect(learner.getByTestId("leaderboard").getByRole("row", { name: /You/ })).toContainText(ada.username);
   await learner.screenshot({ path: testInfo.outputPath("game-learner.png"), fullPage: true });
 

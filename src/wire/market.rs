@@ -29,6 +29,8 @@ pub struct StockPosition {
     /// What the portfolio's open orders hold back: cash (every open buy) and shares of this
     /// stock (its open sells) that a new order cannot use.
     pub reserved: crate::domain::buying_power::Reserved,
+    /// What each fill pays: a game's commission, none in a personal portfolio.
+    pub commission: crate::domain::game::Commission,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

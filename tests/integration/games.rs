@@ -152,6 +152,12 @@ async fn the_games_rules_refuse_orders_by_name_and_its_commission_is_charged_to_
     let in_game = seat.portfolio_id.to_string();
     let key = || Uuid::new_v4().to_string();
 
+    // The stock page of the game portfolio carries the commission, for the order preview.
+    let stock: papertrade::wire::market::StockView =
+        app.call_as(&ada, "stock_detail", &[("symbol", "AAPL"), ("portfolio", &in_game)]).await.json().await.unwrap();
+    let commission = stock.position.expect("signed in").commission;
+    assert_eq!(commission, papertrade::domain::game::Commission::PerTrade(Money::parse("4.95").unwrap()));
+
     // $2,500 of $10,000 is exactly 25%, plus $4.95.
     let receipt = executed(order_in(&app, &ada, &in_game, ("AAPL", "buy", "25"), &key()).await).await;
     assert_eq!(receipt.cash_after, Money::parse("7495.05").unwrap());

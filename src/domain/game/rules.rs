@@ -10,8 +10,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// What every fill in a game pays, on top of (a buy) or out of (a sell) its amount.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum Commission {
+    #[default]
     None,
     /// A flat fee per fill.
     PerTrade(Money),
@@ -19,6 +21,34 @@ pub enum Commission {
     PerShare(Decimal),
     /// A share of the fill's amount, in percent (0.25 is a quarter of a percent).
     Percent(Decimal),
+}
+
+/// On the wire as `none`, `per_trade:4.95`, `per_share:0.005` or `percent:0.25` (the decimals
+/// exact, as everywhere money goes).
+impl From<Commission> for String {
+    fn from(commission: Commission) -> String {
+        match commission {
+            Commission::None => "none".to_owned(),
+            Commission::PerTrade(fee) => format!("per_trade:{}", fee.amount()),
+            Commission::PerShare(fee) => format!("per_share:{fee}"),
+            Commission::Percent(percent) => format!("percent:{percent}"),
+        }
+    }
+}
+
+impl TryFrom<String> for Commission {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Commission, String> {
+        let number = |value: &str| value.parse::<Decimal>().map_err(|_| format!("not a commission: {text}"));
+        match text.split_once(':') {
+            None if text == "none" => Ok(Commission::None),
+            Some(("per_trade", fee)) => Ok(Commission::PerTrade(Money::from_decimal(number(fee)?))),
+            Some(("per_share", fee)) => Ok(Commission::PerShare(number(fee)?)),
+            Some(("percent", percent)) => Ok(Commission::Percent(number(percent)?)),
+            _ => Err(format!("not a commission: {text}")),
+        }
+    }
 }
 
 /// Why a commission cannot be a game's.

@@ -179,3 +179,19 @@ fn a_countdown_names_its_two_largest_units() {
         assert_eq!(countdown(left), words, "{left:?}");
     }
 }
+
+#[test]
+fn a_commission_crosses_the_wire_exactly() {
+    let commissions = [
+        Commission::None,
+        Commission::PerTrade(money("4.95")),
+        Commission::PerShare(decimal("0.005")),
+        Commission::Percent(decimal("0.25")),
+    ];
+    for commission in commissions {
+        let json = serde_json::to_string(&commission).unwrap();
+        assert_eq!(serde_json::from_str::<Commission>(&json).unwrap(), commission, "{json}");
+    }
+    assert_eq!(serde_json::to_string(&Commission::PerShare(decimal("0.005"))).unwrap(), "\"per_share:0.005\"");
+    assert!(serde_json::from_str::<Commission>("\"bribe:5\"").is_err());
+}

@@ -66,12 +66,14 @@ pub async fn stock_detail(
             let held = value.holdings.iter().find(|h| h.symbol == symbol.as_str());
             let mut conn = state.pool.acquire().await?;
             let reserved = crate::server::orders::repo::reserved(&mut conn, portfolio.id(), symbol, None).await?;
+            let game = crate::server::games::of_portfolio(&mut conn, portfolio.kind(), portfolio.id()).await?;
             Some(StockPosition {
                 shares: held.map_or(0, |h| h.shares),
                 average_cost: held.map_or(Money::ZERO, |h| h.average_cost),
                 cash: value.cash,
                 portfolio_value: value.total_value,
                 reserved,
+                commission: game.map(|game| game.rules.commission).unwrap_or_default(),
             })
         }
         None => None,

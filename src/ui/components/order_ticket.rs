@@ -97,10 +97,14 @@ fn preview(view: &StockView, position: &StockPosition, typed: Typed) -> Result<S
         let value_after = Money::from_decimal(price.amount() * Decimal::from(shares_after));
         let weight = Percent::of(value_after.amount(), position.portfolio_value.amount());
         let verb = if side == Side::Buy { "Costs about" } else { "Raises about" };
+        // A game's commission comes out of the cash on top of the amount (buy) or out of it (sell).
+        let commission = position.commission.on(quantity, fill.amount);
+        let cash_after = fill.cash_after.checked_sub(commission).unwrap_or(fill.cash_after);
+        let fee = if commission.is_zero() { String::new() } else { format!(" · commission {}", commission.to_usd()) };
         return Ok(format!(
-            "{verb} {} · cash after {} · you would hold {shares_after} shares ({weight}% of your portfolio)",
+            "{verb} {}{fee} · cash after {} · you would hold {shares_after} shares ({weight}% of your portfolio)",
             fill.amount.to_usd(),
-            fill.cash_after.to_usd()
+            cash_after.to_usd()
         ));
     }
     let time_in_force = form::time_in_force(&typed.time_in_force.get()).map_err(|e| clause(e.message))?;

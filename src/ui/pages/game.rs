@@ -80,7 +80,7 @@ fn TradeHere(portfolio: uuid::Uuid) -> impl IntoView {
     view! {
         <form class="trade-here" method="post" action="/api/select_portfolio">
             <input type="hidden" name="portfolio" value=portfolio.to_string() />
-            <p>"You are a player. Trade in your game portfolio from any stock's page, after choosing it in the bar above the page."</p>
+            <p>"You play with a portfolio of the game's cash, apart from your own. Orders go into the portfolio named in the bar at the top of every page."</p>
             <button class="button primary small" type="submit">"Trade in this game"</button>
         </form>
     }
