@@ -10,3 +10,5 @@ CREATE TABLE game_cash_adjustments (
     made_at      TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE INDEX game_cash_adjustments_portfolio_idx ON game_cash_adjustments (portfolio_id, made_at);
+CREATE INDEX game_cash_adjustments_game_idx ON game_cash_adjustments (game_id);
+CREATE INDEX game_cash_adjustments_made_by_idx ON game_cash_adjustments (made_by);

@@ -66,7 +66,7 @@ async fn snapshot(url: &str) -> Vec<(String, String)> {
         rows.push((table, text));
     }
     let sequences: String = sqlx::query_scalar(
-        "SELECT coalesce(string_agg(format('%s.%s=%s', schemaname, sequencename, last_value), ' ' ORDER BY 1), '')
+        "SELECT coalesce(string_agg(format('%s.%s=%s', schemaname, sequencename, last_value), ' ' ORDER BY schemaname, sequencename), '')
          FROM pg_sequences",
     )
     .fetch_one(&mut conn)
