@@ -9,5 +9,9 @@ if [ "${1:-}" = "--advisories" ]; then
   cargo deny --locked check advisories licenses bans sources
 else
   step "cargo deny: licenses, bans (banned and duplicate crates), sources"
+  # cargo-deny reads the metadata of every crate in Cargo.lock, other platforms' too (chrono's
+  # Android and Windows helpers), which a build here never downloads: fetch them first (a no-op
+  # once they are in cargo's cache), so a fresh machine passes offline like any other.
+  quietly cargo-fetch cargo fetch --locked
   cargo deny --offline --locked check licenses bans sources
 fi
