@@ -55,7 +55,10 @@ pub struct LeaderboardRow {
 pub struct Leaderboard {
     pub game: GameView,
     pub rows: Vec<LeaderboardRow>,
+    /// When the board was valued: now, or when the game's final standings were written.
     pub valued_at: DateTime<Utc>,
+    /// The game ended and these are its final standings, no longer moving with prices.
+    pub is_final: bool,
     /// The viewer organises the game.
     pub organiser: bool,
     /// The portfolio the viewer plays the game with, if they joined.

@@ -26,6 +26,10 @@ async fn adjust(
     app.call_as(client, "adjust_cash", &form).await
 }
 
+async fn board(app: &TestApp, client: &reqwest::Client, game: &str) -> Leaderboard {
+    app.call_as(client, "game_leaderboard", &[("game", game)]).await.json().await.unwrap()
+}
+
 async fn notes(app: &TestApp, client: &reqwest::Client) -> NotificationPage {
     app.call_as(client, "notifications", &[]).await.json().await.unwrap()
 }
@@ -115,8 +119,7 @@ async fn a_removed_player_leaves_the_board_and_trades_in_their_own_portfolio_aga
     let form = [("game", id.as_str()), ("portfolio", portfolio.as_str())];
     assert_eq!(app.call_as(&ada, "remove_player", &form).await.status(), 404, "only the organiser removes");
     assert_eq!(app.call_as(&teacher, "remove_player", &form).await.status(), 200);
-    let board: Leaderboard = app.call_as(&teacher, "game_leaderboard", &[("game", &id)]).await.json().await.unwrap();
-    assert!(board.rows.is_empty());
+    assert!(board(&app, &teacher, &id).await.rows.is_empty());
     assert_eq!(notes(&app, &ada).await.items[0].title, "You left a game");
     let choices: PortfolioChoices = app.call_as(&ada, "my_portfolios", &[]).await.json().await.unwrap();
     assert_eq!(choices.choices.len(), 1, "only the personal portfolio is left");
@@ -157,4 +160,39 @@ async fn the_organiser_exports_the_standings_and_every_trade_as_csv() {
     let signed_out = download(&browser(), "trades").await;
     assert_eq!(signed_out.status(), 303);
     assert_eq!(signed_out.headers()["location"], format!("/login?next=/games/{}", game.id));
+}
+
+#[tokio::test]
+async fn an_ended_game_freezes_its_standings_once_and_names_the_winner() {
+    let (app, dial) = TestApp::spawn_with_dial("100").await;
+    let teacher = learner(&app, "teacher").await;
+    let game = created(create(&app, &teacher, 1, &[("late_joining", "on")]).await).await;
+    let (ada, bob) = (learner(&app, "ada").await, learner(&app, "bob").await);
+    for player in [&ada, &bob] {
+        seat(join(&app, player, &game.join_code).await).await;
+    }
+    executed(order(&app, &ada, "AAPL", "buy", "10").await).await;
+    dial.set("110");
+    let id = game.id.to_string();
+    assert!(!board(&app, &teacher, &id).await.is_final, "running");
+
+    let after_the_end = game.ends_at + chrono::Duration::minutes(1);
+    let freeze = || papertrade::server::games::results::freeze_ended(&app.pool, &app.state.market, after_the_end);
+    assert_eq!(freeze().await.unwrap(), 1);
+    assert_eq!(freeze().await.unwrap(), 0, "written once");
+
+    dial.set("50");
+    let final_board = board(&app, &bob, &id).await;
+    assert!(final_board.is_final);
+    assert_eq!(final_board.valued_at, after_the_end);
+    let standings: Vec<(usize, &str, String, bool)> =
+        final_board.rows.iter().map(|row| (row.place, row.username.as_str(), row.value.to_usd(), row.is_you)).collect();
+    assert_eq!(
+        standings,
+        [(1, "ada", "$10,100.00".to_owned(), false), (2, "bob", "$10,000.00".to_owned(), true)],
+        "valued at the end ($110), not at today's $50"
+    );
+    let page = bob.get(format!("{}/games/{id}", app.address)).header("accept", "text/html").send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Final standings") && html.contains("Winner: ada, with a return of +1.00%"), "{html}");
 }

@@ -32,6 +32,17 @@ pub async fn rows(
     viewer: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Vec<LeaderboardRow>, sqlx::Error> {
+    let ranked = ranked(conn, market, game, now).await?;
+    Ok(ranked.into_iter().map(|(player, row)| LeaderboardRow { is_you: player == viewer, ..row }).collect())
+}
+
+/// The game's players in leaderboard order, valued at `now`, each with their user id.
+pub async fn ranked(
+    conn: &mut PgConnection,
+    market: &Market,
+    game: &GameRow,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Uuid, LeaderboardRow)>, sqlx::Error> {
     let players: Vec<PlayerRow> = sqlx::query_as(
         "SELECT gp.user_id, u.username, gp.portfolio_id, gp.joined_at, p.starting_cash, p.cash_balance,
                 (SELECT count(*) FROM trades t WHERE t.portfolio_id = gp.portfolio_id) AS trades
@@ -70,15 +81,16 @@ pub async fn rows(
         .into_iter()
         .map(|ranked| {
             let player = players.iter().find(|p| p.user_id == ranked.standing.player);
-            LeaderboardRow {
+            let row = LeaderboardRow {
                 place: ranked.place,
                 username: player.map(|p| p.username.clone()).unwrap_or_default(),
                 value: ranked.standing.value,
                 total_return: ranked.total_return,
                 trades: ranked.standing.trades,
                 joined_at: ranked.standing.joined_at,
-                is_you: ranked.standing.player == viewer,
-            }
+                is_you: false,
+            };
+            (ranked.standing.player, row)
         })
         .collect())
 }

@@ -9,6 +9,7 @@ pub mod invite_qr;
 pub mod leaderboard;
 pub mod organiser;
 pub mod repo;
+pub mod results;
 
 use crate::domain::game::{GameRules, JoinCode, OrderFacts, Window};
 use crate::domain::portfolio::PortfolioKind;
@@ -104,13 +105,19 @@ pub async fn leaderboard(
     if !organiser && your_portfolio.is_none() && !game.is_public {
         return Err(no_game());
     }
-    let now = Utc::now();
-    let rows = leaderboard::rows(&mut conn, &state.market, &game, viewer, now).await?;
+    let (rows, valued_at) = match game.final_at {
+        Some(final_at) => (results::of_game(&mut conn, &game, viewer).await?, final_at),
+        None => {
+            let now = Utc::now();
+            (leaderboard::rows(&mut conn, &state.market, &game, viewer, now).await?, now)
+        }
+    };
     Ok(crate::wire::games::Leaderboard {
+        is_final: game.final_at.is_some(),
         invite_url: invite_url(&state.config.link_base(), &game.join_code),
         game: form::view(&game),
         rows,
-        valued_at: now,
+        valued_at,
         organiser,
         your_portfolio,
     })

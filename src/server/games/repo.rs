@@ -27,11 +27,13 @@ pub struct GameRow {
     pub holdings_visible: bool,
     pub is_public: bool,
     pub join_code: String,
+    /// When the final standings were written (the game ended); `None` before.
+    pub final_at: Option<DateTime<Utc>>,
 }
 
 const COLUMNS: &str = "g.id, g.name, g.description, g.created_by, g.starts_at, g.ends_at, g.starting_cash,
     g.commission_kind, g.commission_value, g.max_position_percent, g.min_share_price, g.quick_sell_minutes,
-    g.allowed_kinds, g.late_joining, g.holdings_visible, g.is_public, g.join_code";
+    g.allowed_kinds, g.late_joining, g.holdings_visible, g.is_public, g.join_code, g.final_at";
 
 impl GameRow {
     pub fn window(&self) -> Window {
@@ -271,4 +273,16 @@ pub async fn record_adjustment(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The next ended game (by `now`) whose standings are not written yet, locked for writing them;
+/// a game another instance is writing is skipped.
+pub async fn next_to_freeze(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<Option<GameRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM games g WHERE g.final_at IS NULL AND g.ends_at <= $1
+         ORDER BY g.ends_at, g.id LIMIT 1 FOR UPDATE SKIP LOCKED"
+    ))
+    .bind(now)
+    .fetch_optional(conn)
+    .await
 }

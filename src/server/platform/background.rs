@@ -50,6 +50,15 @@ pub fn spawn(state: &AppState) {
                 .map(drop)
         },
     );
+    every(
+        state,
+        "write ended games' final standings",
+        crate::server::games::results::FREEZE_EVERY,
+        Runs::Everywhere,
+        |state| async move {
+            crate::server::games::results::freeze_ended(&state.pool, &state.market, chrono::Utc::now()).await.map(drop)
+        },
+    );
     every(state, "check price alerts", triggers::CHECK_EVERY, Runs::Exclusively(ALERTS_JOB), |state| async move {
         triggers::check(&state.pool, &state.market, chrono::Utc::now()).await.map(drop)
     });

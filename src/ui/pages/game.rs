@@ -66,7 +66,13 @@ fn Game(board: Leaderboard, class: ClassData, reload: impl Fn() + Clone + 'stati
             (true, None) => ().into_any(),
         }}
         {member.then(|| view! { <Invite code=game.join_code.clone() url=board.invite_url.clone() /> })}
-        <h2 class="section-title">"Leaderboard"</h2>
+        <h2 class="section-title">{if board.is_final { "Final standings" } else { "Leaderboard" }}</h2>
+        {board.is_final.then(|| board.rows.first().map(|winner| view! {
+            <p class="winner" data-testid="winner">
+                <span aria-hidden="true">"🏆 "</span>
+                {format!("Winner: {}, with a return of {}", winner.username, winner.total_return.signed())}
+            </p>
+        }))}
         <Standings rows=board.rows.clone() />
         {board.organiser.then(|| view! { <TeacherView game=game.id data=class /> })}
         <h2 class="section-title">"Rules"</h2>
