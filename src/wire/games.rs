@@ -59,6 +59,8 @@ pub struct Leaderboard {
     pub valued_at: DateTime<Utc>,
     /// The game ended and these are its final standings, no longer moving with prices.
     pub is_final: bool,
+    /// The reference row: the starting cash in SPY from the game's start; `None` before it.
+    pub benchmark: Option<BenchmarkRow>,
     /// The viewer organises the game.
     pub organiser: bool,
     /// The portfolio the viewer plays the game with, if they joined.
@@ -98,4 +100,12 @@ pub struct PlayerDetail {
 pub struct ClassView {
     pub summary: crate::domain::coach::class_summary::ClassSummary,
     pub players: Vec<PlayerDetail>,
+}
+
+/// What a game's starting cash would be worth in the benchmark fund, bought at the game's start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BenchmarkRow {
+    pub symbol: String,
+    pub value: Money,
+    pub total_return: crate::domain::quote::Percent,
 }

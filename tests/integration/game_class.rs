@@ -163,7 +163,7 @@ async fn the_organiser_exports_the_standings_and_every_trade_as_csv() {
 }
 
 #[tokio::test]
-async fn an_ended_game_freezes_its_standings_once_and_names_the_winner() {
+async fn an_ended_game_freezes_its_standings_and_benchmark_once_and_names_the_winner() {
     let (app, dial) = TestApp::spawn_with_dial("100").await;
     let teacher = learner(&app, "teacher").await;
     let game = created(create(&app, &teacher, 1, &[("late_joining", "on")]).await).await;
@@ -172,9 +172,17 @@ async fn an_ended_game_freezes_its_standings_once_and_names_the_winner() {
         seat(join(&app, player, &game.join_code).await).await;
     }
     executed(order(&app, &ada, "AAPL", "buy", "10").await).await;
-    dial.set("110");
     let id = game.id.to_string();
-    assert!(!board(&app, &teacher, &id).await.is_final, "running");
+    let at_start = board(&app, &teacher, &id).await.benchmark.expect("SPY from the start");
+    assert_eq!((at_start.symbol.as_str(), at_start.value.to_usd()), ("SPY", "$10,000.00".to_owned()));
+    dial.set("110");
+    let running = board(&app, &teacher, &id).await;
+    assert!(!running.is_final, "running");
+    let benchmark = running.benchmark.expect("SPY from the start");
+    assert_eq!(
+        (benchmark.value.to_usd(), benchmark.total_return.signed()),
+        ("$11,000.00".to_owned(), "+10.00%".to_owned())
+    );
 
     let after_the_end = game.ends_at + chrono::Duration::minutes(1);
     let freeze = || papertrade::server::games::results::freeze_ended(&app.pool, &app.state.market, after_the_end);
@@ -195,4 +203,5 @@ async fn an_ended_game_freezes_its_standings_once_and_names_the_winner() {
     let page = bob.get(format!("{}/games/{id}", app.address)).header("accept", "text/html").send().await.unwrap();
     let html = page.text().await.unwrap();
     assert!(html.contains("Final standings") && html.contains("Winner: ada, with a return of +1.00%"), "{html}");
+    assert_eq!(final_board.benchmark.map(|b| b.value.to_usd()), Some("$11,000.00".to_owned()), "SPY at the end, too");
 }

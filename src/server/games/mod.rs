@@ -2,6 +2,7 @@
 //! the game's cash, once per player), and the game's rules on the order path — checked under the
 //! order's locks, with the commission the fill pays (docs/GAMES.md).
 
+pub mod benchmark;
 pub mod class;
 pub mod exports;
 pub mod form;
@@ -105,6 +106,8 @@ pub async fn leaderboard(
     if !organiser && your_portfolio.is_none() && !game.is_public {
         return Err(no_game());
     }
+    let benchmark_at = game.final_at.unwrap_or_else(Utc::now);
+    let benchmark = benchmark::row(&mut conn, &state.market, &game, benchmark_at).await?;
     let (rows, valued_at) = match game.final_at {
         Some(final_at) => (results::of_game(&mut conn, &game, viewer).await?, final_at),
         None => {
@@ -114,6 +117,7 @@ pub async fn leaderboard(
     };
     Ok(crate::wire::games::Leaderboard {
         is_final: game.final_at.is_some(),
+        benchmark,
         invite_url: invite_url(&state.config.link_base(), &game.join_code),
         game: form::view(&game),
         rows,

@@ -29,11 +29,15 @@ pub struct GameRow {
     pub join_code: String,
     /// When the final standings were written (the game ended); `None` before.
     pub final_at: Option<DateTime<Utc>>,
+    /// SPY at the start (found once) and at the end (written with the final standings).
+    pub benchmark_start_price: Option<Decimal>,
+    pub benchmark_end_price: Option<Decimal>,
 }
 
 const COLUMNS: &str = "g.id, g.name, g.description, g.created_by, g.starts_at, g.ends_at, g.starting_cash,
     g.commission_kind, g.commission_value, g.max_position_percent, g.min_share_price, g.quick_sell_minutes,
-    g.allowed_kinds, g.late_joining, g.holdings_visible, g.is_public, g.join_code, g.final_at";
+    g.allowed_kinds, g.late_joining, g.holdings_visible, g.is_public, g.join_code, g.final_at,
+    g.benchmark_start_price, g.benchmark_end_price";
 
 impl GameRow {
     pub fn window(&self) -> Window {

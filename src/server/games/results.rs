@@ -30,7 +30,13 @@ pub async fn freeze_ended(pool: &PgPool, market: &Market, now: DateTime<Utc>) ->
         for (player, row) in &standings {
             insert(&mut tx, game.id, *player, row).await?;
         }
-        sqlx::query("UPDATE games SET final_at = $2 WHERE id = $1").bind(game.id).bind(now).execute(&mut *tx).await?;
+        let benchmark_end = super::benchmark::price_now(market, now).await;
+        sqlx::query("UPDATE games SET final_at = $2, benchmark_end_price = $3 WHERE id = $1")
+            .bind(game.id)
+            .bind(now)
+            .bind(benchmark_end)
+            .execute(&mut *tx)
+            .await?;
         live::publish_game_change(&mut *tx, game.id).await?;
         tx.commit().await?;
         tracing::info!(game = %game.id, players = standings.len(), "wrote a game's final standings");

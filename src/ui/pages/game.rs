@@ -12,7 +12,7 @@ use crate::ui::components::live::{poll_while_offline, use_live_events};
 use crate::ui::components::teacher_view::{ClassData, TeacherView};
 use crate::ui::pages::dashboard::refresh_periodically;
 use crate::ui::pages::games::{go_to_game_after, JoinForm};
-use crate::wire::games::{GameView, Leaderboard, LeaderboardRow};
+use crate::wire::games::{BenchmarkRow, GameView, Leaderboard, LeaderboardRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -73,7 +73,7 @@ fn Game(board: Leaderboard, class: ClassData, reload: impl Fn() + Clone + 'stati
                 {format!("Winner: {}, with a return of {}", winner.username, winner.total_return.signed())}
             </p>
         }))}
-        <Standings rows=board.rows.clone() />
+        <Standings rows=board.rows.clone() benchmark=board.benchmark.clone() />
         {board.organiser.then(|| view! { <TeacherView game=game.id data=class /> })}
         <h2 class="section-title">"Rules"</h2>
         <Rules game />
@@ -127,7 +127,7 @@ const STANDING_COLUMNS: [Column; 5] =
     [("Place", "num"), ("Player", ""), ("Value", "num"), ("Return", "num"), ("Trades", "num")];
 
 #[component]
-fn Standings(rows: Vec<LeaderboardRow>) -> impl IntoView {
+fn Standings(rows: Vec<LeaderboardRow>, benchmark: Option<BenchmarkRow>) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="empty-state">"No players yet. Share the join code to fill the board."</p> }
             .into_any();
@@ -146,6 +146,15 @@ fn Standings(rows: Vec<LeaderboardRow>) -> impl IntoView {
                     <td class="num">{row.trades}</td>
                 </tr>
             }).collect_view()}
+            {benchmark.map(|index| view! {
+                <tr class="benchmark" data-testid="benchmark">
+                    <td class="num"><span class="sr-only">"No place: "</span>"—"</td>
+                    <th scope="row">{format!("Benchmark: {} from the start", index.symbol)}</th>
+                    <td class="num">{index.value.to_usd()}</td>
+                    <td class="num"><PercentChange percent=index.total_return /></td>
+                    <td class="num">"—"</td>
+                </tr>
+            })}
         </DataTable>
     }
     .into_any()
