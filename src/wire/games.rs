@@ -25,6 +25,8 @@ pub struct GameView {
     pub is_public: bool,
     /// "K7M-2QX"; only its organiser and players are shown it.
     pub join_code: String,
+    /// Every rule in words, as the game page lists them: ("Commission", "$4.95 a trade").
+    pub rules: Vec<(String, String)>,
 }
 
 /// A player's place in a game: the game, and the portfolio they trade it with.

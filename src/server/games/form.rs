@@ -189,6 +189,7 @@ pub fn ticked(input: Option<&str>) -> bool {
 pub fn view(game: &GameRow) -> GameView {
     let rules = game.rules();
     GameView {
+        rules: rule_lines(&rules, game.is_public),
         id: game.id,
         name: game.name.clone(),
         description: game.description.clone(),
@@ -207,4 +208,29 @@ pub fn view(game: &GameRow) -> GameView {
             .map(|code| code.display())
             .unwrap_or_else(|_| game.join_code.clone()),
     }
+}
+
+/// Every rule in words, for the game page (made here, so the browser's code carries none of it).
+fn rule_lines(rules: &GameRules, is_public: bool) -> Vec<(String, String)> {
+    let or_none = |value: Option<String>| value.unwrap_or_else(|| "none".to_owned());
+    let yes_no = |on: bool| if on { "yes" } else { "no" }.to_owned();
+    let kinds = if rules.allowed_kinds.is_empty() {
+        "market orders only".to_owned()
+    } else {
+        format!("market, {}", rules.allowed_kinds.join(", ").replace('_', " "))
+    };
+    [
+        ("Starting cash", rules.starting_cash.to_usd()),
+        ("Commission", rules.commission.describe()),
+        ("Most in one stock", or_none(rules.max_position_percent.map(|p| format!("{p}% of the portfolio")))),
+        ("Lowest share price to buy", or_none(rules.min_share_price.map(Money::to_usd))),
+        ("No selling within", or_none(rules.quick_sell_minutes.map(|m| format!("{m} minutes of buying")))),
+        ("Order types", kinds),
+        ("Late joining", yes_no(rules.late_joining)),
+        ("Players see each other's holdings", yes_no(rules.holdings_visible)),
+        ("Listed publicly", yes_no(is_public)),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_owned(), value))
+    .collect()
 }

@@ -162,27 +162,9 @@ fn Standings(rows: Vec<LeaderboardRow>, benchmark: Option<BenchmarkRow>) -> impl
 
 #[component]
 fn Rules(game: GameView) -> impl IntoView {
-    let or_none = |value: Option<String>| value.unwrap_or_else(|| "none".to_owned());
-    let kinds = if game.allowed_kinds.is_empty() {
-        "market orders only".to_owned()
-    } else {
-        format!("market, {}", game.allowed_kinds.join(", ").replace('_', " "))
-    };
-    let yes_no = |on: bool| if on { "yes" } else { "no" };
-    let rules = [
-        ("Starting cash", game.starting_cash.to_usd()),
-        ("Commission", game.commission.clone()),
-        ("Most in one stock", or_none(game.max_position_percent.map(|p| format!("{p}% of the portfolio")))),
-        ("Lowest share price to buy", or_none(game.min_share_price.map(|p| p.to_usd()))),
-        ("No selling within", or_none(game.quick_sell_minutes.map(|m| format!("{m} minutes of buying")))),
-        ("Order types", kinds),
-        ("Late joining", yes_no(game.late_joining).to_owned()),
-        ("Players see each other's holdings", yes_no(game.holdings_visible).to_owned()),
-        ("Listed publicly", yes_no(game.is_public).to_owned()),
-    ];
     view! {
         <dl class="rule-list" data-testid="game-rules">
-            {rules.into_iter().map(|(name, value)| view! { <div><dt>{name}</dt><dd>{value}</dd></div> }).collect_view()}
+            {game.rules.into_iter().map(|(name, value)| view! { <div><dt>{name}</dt><dd>{value}</dd></div> }).collect_view()}
         </dl>
     }
 }
