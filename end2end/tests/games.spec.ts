@@ -83,7 +83,10 @@ test("a teacher creates a game, two learners join with its code (one a guest), t
 
   // The teacher's board shows the new player without a reload.
   const board = page.getByTestId("leaderboard");
-  await expect(board.getByRole("row")).toHaveCount(2, { timeout: 15_000 });
+  // The header, the players, and the SPY benchmark row under them.
+  const rows = board.getByRole("row").filter({ hasNotText: "Benchmark:" });
+  await expect(rows).toHaveCount(2, { timeout: 15_000 });
+  await expect(board.getByTestId("benchmark")).toContainText("Benchmark: SPY from the start");
 
   // A learner with an account types the code (any case, without the dash) on the Games page.
   const learner = await newPage(browser, isMobile);
@@ -93,7 +96,7 @@ test("a teacher creates a game, two learners join with its code (one a guest), t
   await learner.getByLabel("Join code").fill(code.replace("-", "").toLowerCase());
   await learner.getByRole("button", { name: "Join the game" }).click();
   await expect(learner.getByRole("heading", { name: "Period 3 contest" })).toBeVisible();
-  await expect(board.getByRole("row")).toHaveCount(3, { timeout: 15_000 });
+  await expect(rows).toHaveCount(3, { timeout: 15_000 });
 
   // Both trade in the game; each fill reaches the teacher's open page.
   await buy(guest, "AAPL", 2);
