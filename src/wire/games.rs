@@ -44,6 +44,9 @@ pub struct LeaderboardRow {
     pub place: usize,
     pub username: String,
     pub value: Money,
+    /// Since the last close (or since joining, for a player who joined after it); zero in final
+    /// standings.
+    pub day_change: Money,
     /// Since the player's own start, in percent.
     pub total_return: crate::domain::quote::Percent,
     pub trades: i64,

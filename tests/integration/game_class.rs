@@ -168,9 +168,8 @@ async fn an_ended_game_freezes_its_standings_and_benchmark_once_and_names_the_wi
     let teacher = learner(&app, "teacher").await;
     let game = created(create(&app, &teacher, 1, &[("late_joining", "on")]).await).await;
     let (ada, bob) = (learner(&app, "ada").await, learner(&app, "bob").await);
-    for player in [&ada, &bob] {
-        seat(join(&app, player, &game.join_code).await).await;
-    }
+    let adas = seat(join(&app, &ada, &game.join_code).await).await.portfolio_id;
+    seat(join(&app, &bob, &game.join_code).await).await;
     executed(order(&app, &ada, "AAPL", "buy", "10").await).await;
     let id = game.id.to_string();
     let at_start = board(&app, &teacher, &id).await.benchmark.expect("SPY from the start");
@@ -179,6 +178,17 @@ async fn an_ended_game_freezes_its_standings_and_benchmark_once_and_names_the_wi
     let running = board(&app, &teacher, &id).await;
     assert!(!running.is_final, "running");
     let benchmark = running.benchmark.expect("SPY from the start");
+    assert_eq!(running.rows[0].day_change.to_usd(), "$100.00", "no close yet: the day counts from the join");
+    sqlx::query(
+        "INSERT INTO portfolio_snapshots (portfolio_id, kind, trading_day, cash, total_value)
+         VALUES ($1, 'close', current_date, 9000, 10050)",
+    )
+    .bind(adas)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let after_a_close = board(&app, &teacher, &id).await;
+    assert_eq!(after_a_close.rows[0].day_change.to_usd(), "$50.00", "from the last close's $10,050");
     assert_eq!(
         (benchmark.value.to_usd(), benchmark.total_return.signed()),
         ("$11,000.00".to_owned(), "+10.00%".to_owned())

@@ -11,6 +11,7 @@ use crate::wire::games::LeaderboardRow;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(sqlx::FromRow)]
@@ -22,6 +23,7 @@ struct PlayerRow {
     starting_cash: Decimal,
     cash_balance: Decimal,
     trades: i64,
+    day_start_value: Option<Decimal>,
 }
 
 /// The game's players in leaderboard order, valued at `now`; `viewer`'s row says it is theirs.
@@ -45,7 +47,11 @@ pub async fn ranked(
 ) -> Result<Vec<(Uuid, LeaderboardRow)>, sqlx::Error> {
     let players: Vec<PlayerRow> = sqlx::query_as(
         "SELECT gp.user_id, u.username, gp.portfolio_id, gp.joined_at, p.starting_cash, p.cash_balance,
-                (SELECT count(*) FROM trades t WHERE t.portfolio_id = gp.portfolio_id) AS trades
+                (SELECT count(*) FROM trades t WHERE t.portfolio_id = gp.portfolio_id) AS trades,
+                -- What the day's change is counted from: the latest close, or the join.
+                (SELECT s.total_value FROM portfolio_snapshots s WHERE s.portfolio_id = gp.portfolio_id
+                 ORDER BY s.kind = 'close' DESC, CASE WHEN s.kind = 'close' THEN s.taken_at END DESC, s.taken_at
+                 LIMIT 1) AS day_start_value
          FROM game_players gp
          JOIN users u ON u.id = gp.user_id
          JOIN portfolios p ON p.id = gp.portfolio_id
@@ -77,14 +83,18 @@ pub async fn ranked(
             trades: player.trades,
         });
     }
+    let by_user: HashMap<Uuid, &PlayerRow> = players.iter().map(|player| (player.user_id, player)).collect();
     Ok(rank(standings)
         .into_iter()
         .map(|ranked| {
-            let player = players.iter().find(|p| p.user_id == ranked.standing.player);
+            let player = by_user.get(&ranked.standing.player);
+            let day_start = player.and_then(|p| p.day_start_value);
             let row = LeaderboardRow {
                 place: ranked.place,
                 username: player.map(|p| p.username.clone()).unwrap_or_default(),
                 value: ranked.standing.value,
+                day_change: day_start
+                    .map_or(Money::ZERO, |start| Money::from_decimal(ranked.standing.value.amount() - start)),
                 total_return: ranked.total_return,
                 trades: ranked.standing.trades,
                 joined_at: ranked.standing.joined_at,

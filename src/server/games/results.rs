@@ -93,6 +93,7 @@ pub async fn of_game(
             place: usize::try_from(row.place).unwrap_or(usize::MAX),
             username: row.username,
             value: crate::domain::Money::from_decimal(row.value),
+            day_change: crate::domain::Money::ZERO,
             // Stored with its two decimals: x% of 100 is x, exactly.
             total_return: crate::domain::quote::Percent::of(row.total_return, Decimal::ONE_HUNDRED),
             trades: row.trades,

@@ -5,7 +5,7 @@
 
 use crate::api::games::{game_leaderboard, JoinGame};
 use crate::domain::game::Window;
-use crate::ui::components::change::PercentChange;
+use crate::ui::components::change::{Change, PercentChange};
 use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::game_phase::{phase_words, ticking_clock};
 use crate::ui::components::live::{poll_while_offline, use_live_events};
@@ -73,7 +73,7 @@ fn Game(board: Leaderboard, class: ClassData, reload: impl Fn() + Clone + 'stati
                 {format!("Winner: {}, with a return of {}", winner.username, winner.total_return.signed())}
             </p>
         }))}
-        <Standings rows=board.rows.clone() benchmark=board.benchmark.clone() />
+        <Standings rows=board.rows.clone() benchmark=board.benchmark.clone() is_final=board.is_final />
         {board.organiser.then(|| view! { <TeacherView game=game.id data=class /> })}
         <h2 class="section-title">"Rules"</h2>
         <Rules game />
@@ -123,11 +123,11 @@ fn Invite(code: String, url: String) -> impl IntoView {
     }
 }
 
-const STANDING_COLUMNS: [Column; 5] =
-    [("Place", "num"), ("Player", ""), ("Value", "num"), ("Return", "num"), ("Trades", "num")];
+const STANDING_COLUMNS: [Column; 6] =
+    [("Place", "num"), ("Player", ""), ("Value", "num"), ("Return", "num"), ("Today", "num"), ("Trades", "num")];
 
 #[component]
-fn Standings(rows: Vec<LeaderboardRow>, benchmark: Option<BenchmarkRow>) -> impl IntoView {
+fn Standings(rows: Vec<LeaderboardRow>, benchmark: Option<BenchmarkRow>, is_final: bool) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="empty-state">"No players yet. Share the join code to fill the board."</p> }
             .into_any();
@@ -143,6 +143,7 @@ fn Standings(rows: Vec<LeaderboardRow>, benchmark: Option<BenchmarkRow>) -> impl
                     </th>
                     <td class="num">{row.value.to_usd()}</td>
                     <td class="num"><PercentChange percent=row.total_return /></td>
+                    <td class="num">{if is_final { view! { "—" }.into_any() } else { view! { <Change amount=row.day_change /> }.into_any() }}</td>
                     <td class="num">{row.trades}</td>
                 </tr>
             }).collect_view()}
@@ -152,6 +153,7 @@ fn Standings(rows: Vec<LeaderboardRow>, benchmark: Option<BenchmarkRow>) -> impl
                     <th scope="row">{format!("Benchmark: {} from the start", index.symbol)}</th>
                     <td class="num">{index.value.to_usd()}</td>
                     <td class="num"><PercentChange percent=index.total_return /></td>
+                    <td class="num">"—"</td>
                     <td class="num">"—"</td>
                 </tr>
             })}
