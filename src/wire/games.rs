@@ -98,6 +98,9 @@ pub struct PlayerDetail {
     pub last_trade_at: Option<DateTime<Utc>>,
     /// The coach's patterns seen in the portfolio now: "concentrated", "not traded yet"…
     pub patterns: Vec<String>,
+    /// Orders the game's rules refused, and the latest refusal's message.
+    pub refusals: i64,
+    pub last_refusal: Option<String>,
 }
 
 /// The teacher's view of a game: the class summary and every player, in the order they joined.

@@ -186,6 +186,11 @@ async fn the_games_rules_refuse_orders_by_name_and_its_commission_is_charged_to_
     ];
     let stop = refused(app.call_as(&ada, "submit_order", &stop).await, 400).await;
     assert_eq!(stop.to_string(), "This game does not allow stop orders");
+    // The teacher sees each refusal, the latest one in the player's words.
+    let class: Option<papertrade::wire::games::ClassView> =
+        app.call_as(&teacher, "game_class", &[("game", &game.id.to_string())]).await.json().await.unwrap();
+    let player = &class.expect("the organiser's view").players[0];
+    assert_eq!((player.refusals, player.last_refusal.as_deref()), (3, Some("This game does not allow stop orders")));
     let limit = [
         ("symbol", "AAPL"),
         ("side", "buy"),

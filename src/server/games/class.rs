@@ -26,6 +26,8 @@ struct PlayerRow {
     trades: i64,
     trades_today: i64,
     last_trade_at: Option<DateTime<Utc>>,
+    refusals: i64,
+    last_refusal: Option<String>,
 }
 
 /// Every player of `game` as its teacher sees them at `now`, in the order they joined, and the
@@ -41,7 +43,10 @@ pub async fn view(
     let players: Vec<PlayerRow> = sqlx::query_as(
         "SELECT u.username, gp.portfolio_id, gp.joined_at, p.starting_cash, p.cash_balance,
                 count(t.id) AS trades, count(t.id) FILTER (WHERE t.executed_at >= $2) AS trades_today,
-                max(t.executed_at) AS last_trade_at
+                max(t.executed_at) AS last_trade_at,
+                (SELECT count(*) FROM game_refusals r WHERE r.portfolio_id = gp.portfolio_id) AS refusals,
+                (SELECT r.message FROM game_refusals r WHERE r.portfolio_id = gp.portfolio_id
+                 ORDER BY r.refused_at DESC, r.id DESC LIMIT 1) AS last_refusal
          FROM game_players gp
          JOIN users u ON u.id = gp.user_id
          JOIN portfolios p ON p.id = gp.portfolio_id
@@ -84,6 +89,8 @@ pub async fn view(
             trades: player.trades,
             last_trade_at: player.last_trade_at,
             patterns: seen.labels().into_iter().map(str::to_owned).collect(),
+            refusals: player.refusals,
+            last_refusal: player.last_refusal,
         });
         patterns.push(seen);
     }

@@ -154,6 +154,14 @@ pub async fn public(pool: &PgPool, now: DateTime<Utc>) -> Result<Vec<crate::wire
     Ok(rows.iter().map(form::view).collect())
 }
 
+/// Keeps a game's refusal of an order of `portfolio_id` for the teacher's view; a failure is only
+/// logged (the refusal itself stands and is answered).
+pub async fn note_refusal(pool: &PgPool, portfolio_id: Uuid, refusal: &AppError) {
+    if let Err(error) = repo::record_refusal(pool, portfolio_id, &refusal.to_string()).await {
+        tracing::warn!(%error, "could not record a game's refusal of an order");
+    }
+}
+
 /// The game a portfolio plays in, as the order path needs it.
 pub struct InGame {
     pub game_id: Uuid,

@@ -290,3 +290,21 @@ pub async fn next_to_freeze(conn: &mut PgConnection, now: DateTime<Utc>) -> Resu
     .fetch_optional(conn)
     .await
 }
+
+/// Records that the game of `portfolio_id` refused an order with `message` (nothing when the
+/// portfolio plays no game).
+pub async fn record_refusal<'c>(
+    conn: impl sqlx::PgExecutor<'c>,
+    portfolio_id: Uuid,
+    message: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO game_refusals (game_id, portfolio_id, message)
+         SELECT game_id, portfolio_id, $2 FROM game_players WHERE portfolio_id = $1",
+    )
+    .bind(portfolio_id)
+    .bind(message)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

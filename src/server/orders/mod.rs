@@ -54,9 +54,12 @@ pub async fn place(
         .await?
         .ok_or_else(|| AppError::Conflict("your portfolio was just reset; reload the page and try again".into()))?;
     if let Some(game) = crate::server::games::of_portfolio(&mut tx, portfolio.kind(), portfolio.id()).await? {
-        game.rules
-            .check_placing(&game.window, terms.kind, now)
-            .map_err(|refusal| AppError::Invalid(crate::wire::error::sentence_case(&refusal.to_string())))?;
+        if let Err(refusal) = game.rules.check_placing(&game.window, terms.kind, now) {
+            drop(tx);
+            let refusal = AppError::Invalid(crate::wire::error::sentence_case(&refusal.to_string()));
+            crate::server::games::note_refusal(pool, portfolio.id(), &refusal).await;
+            return Err(refusal);
+        }
     }
     let held = crate::server::portfolio::repo::holdings::shares_of(&mut tx, portfolio.id(), &terms.symbol).await?;
     let reserved = repo::reserved(&mut tx, portfolio.id(), &terms.symbol, None).await?;

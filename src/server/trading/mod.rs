@@ -252,7 +252,10 @@ impl Trading {
                     Some(execution) => Ok((execution, stored)),
                     None => Err(match refused {
                         Refused::Rules(rejection) => self.reject(rejection),
-                        Refused::Game(error) => error,
+                        Refused::Game(error) => {
+                            games::note_refusal(&self.pool, portfolio.id(), &error).await;
+                            error
+                        }
                     }),
                 };
             }

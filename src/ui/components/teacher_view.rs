@@ -87,6 +87,15 @@ fn Summary(summary: ClassSummary) -> impl IntoView {
     }
 }
 
+/// "1 order" / "3 orders".
+fn refusals(count: i64) -> String {
+    if count == 1 {
+        "1 order".to_owned()
+    } else {
+        format!("{count} orders")
+    }
+}
+
 const PLAYER_COLUMNS: [Column; 7] = [
     ("Player", ""),
     ("Value", "num"),
@@ -137,7 +146,12 @@ fn Players(
                         <td class="num">{player.cash.to_usd()}</td>
                         <td>{if player.holdings.is_empty() { "none".to_owned() } else { player.holdings.join(", ") }}</td>
                         <td class="num">{player.trades}</td>
-                        <td>{if player.patterns.is_empty() { "nothing to point out".to_owned() } else { player.patterns.join(", ") }}</td>
+                        <td>
+                            {if player.patterns.is_empty() { "nothing to point out".to_owned() } else { player.patterns.join(", ") }}
+                            {player.last_refusal.map(|last| view! {
+                                <span class="cell-note">{format!("{} refused: “{last}”", refusals(player.refusals))}</span>
+                            })}
+                        </td>
                     </tr>
                 }
             }).collect_view()}
