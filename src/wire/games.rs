@@ -51,6 +51,9 @@ pub struct LeaderboardRow {
     pub total_return: crate::domain::quote::Percent,
     pub trades: i64,
     pub joined_at: DateTime<Utc>,
+    /// "AAPL × 10", one per holding: shown to the player themself and the organiser, and to every
+    /// player when the game lets players see each other's holdings; empty otherwise.
+    pub holdings: Vec<String>,
     /// The row of the player asking.
     pub is_you: bool,
 }

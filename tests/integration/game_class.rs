@@ -215,3 +215,27 @@ async fn an_ended_game_freezes_its_standings_and_benchmark_once_and_names_the_wi
     assert!(html.contains("Final standings") && html.contains("Winner: ada, with a return of +1.00%"), "{html}");
     assert_eq!(final_board.benchmark.map(|b| b.value.to_usd()), Some("$11,000.00".to_owned()), "SPY at the end, too");
 }
+
+#[tokio::test]
+async fn players_see_each_others_holdings_only_when_the_game_says_so() {
+    let app = TestApp::spawn_with_fixed_price("100").await;
+    let teacher = learner(&app, "teacher").await;
+    let (ada, bob) = (learner(&app, "ada").await, learner(&app, "bob").await);
+    for (visible, name) in [(false, "Hidden"), (true, "Open book")] {
+        let mut rules = vec![("late_joining", "on"), ("name", name)];
+        if visible {
+            rules.push(("holdings_visible", "on"));
+        }
+        let game = created(create(&app, &teacher, 1, &rules).await).await;
+        for player in [&ada, &bob] {
+            seat(join(&app, player, &game.join_code).await).await;
+        }
+        executed(order(&app, &ada, "AAPL", "buy", "10").await).await;
+        let id = game.id.to_string();
+        let adas_row = |board: Leaderboard| board.rows.into_iter().find(|row| row.username == "ada").unwrap().holdings;
+        assert_eq!(adas_row(board(&app, &ada, &id).await), ["AAPL × 10"], "{name}: ada sees her own");
+        assert_eq!(adas_row(board(&app, &teacher, &id).await), ["AAPL × 10"], "{name}: the organiser sees all");
+        let to_bob = adas_row(board(&app, &bob, &id).await);
+        assert_eq!(to_bob.is_empty(), !visible, "{name}: bob sees {to_bob:?}");
+    }
+}

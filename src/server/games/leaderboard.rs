@@ -26,7 +26,9 @@ struct PlayerRow {
     day_start_value: Option<Decimal>,
 }
 
-/// The game's players in leaderboard order, valued at `now`; `viewer`'s row says it is theirs.
+/// The game's players in leaderboard order, valued at `now`, as `viewer` may see them: their own
+/// row says it is theirs, and other players' holdings show only to the organiser or when the
+/// game's rules let players see each other's.
 pub async fn rows(
     conn: &mut PgConnection,
     market: &Market,
@@ -35,7 +37,15 @@ pub async fn rows(
     now: DateTime<Utc>,
 ) -> Result<Vec<LeaderboardRow>, sqlx::Error> {
     let ranked = ranked(conn, market, game, now).await?;
-    Ok(ranked.into_iter().map(|(player, row)| LeaderboardRow { is_you: player == viewer, ..row }).collect())
+    let all_visible = game.created_by == viewer || game.holdings_visible;
+    Ok(ranked
+        .into_iter()
+        .map(|(player, row)| {
+            let is_you = player == viewer;
+            let holdings = if is_you || all_visible { row.holdings } else { Vec::new() };
+            LeaderboardRow { is_you, holdings, ..row }
+        })
+        .collect())
 }
 
 /// The game's players in leaderboard order, valued at `now`, each with their user id.
@@ -64,9 +74,13 @@ pub async fn ranked(
     let mut held = holdings::of_portfolios(conn, &ids).await?;
     let mut book = PriceBook::new(market, now);
     let mut standings = Vec::with_capacity(players.len());
+    let mut holdings_of: HashMap<Uuid, Vec<String>> = HashMap::with_capacity(players.len());
     for player in &players {
         let mut value = player.cash_balance;
-        for holding in held.remove(&player.portfolio_id).unwrap_or_default() {
+        let holdings = held.remove(&player.portfolio_id).unwrap_or_default();
+        let summary = holdings.iter().map(|h| format!("{} × {}", h.symbol, h.position.shares)).collect();
+        holdings_of.insert(player.user_id, summary);
+        for holding in holdings {
             // A holding without a quote now counts at its cost, so a provider outage does not
             // drop a player to the bottom.
             let price = match book.get(&holding.symbol).await {
@@ -98,6 +112,7 @@ pub async fn ranked(
                 total_return: ranked.total_return,
                 trades: ranked.standing.trades,
                 joined_at: ranked.standing.joined_at,
+                holdings: holdings_of.remove(&ranked.standing.player).unwrap_or_default(),
                 is_you: false,
             };
             (ranked.standing.player, row)

@@ -98,6 +98,7 @@ pub async fn of_game(
             total_return: crate::domain::quote::Percent::of(row.total_return, Decimal::ONE_HUNDRED),
             trades: row.trades,
             joined_at: row.joined_at,
+            holdings: Vec::new(),
             is_you: row.user_id == viewer,
         })
         .collect())

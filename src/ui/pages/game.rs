@@ -140,6 +140,7 @@ fn Standings(rows: Vec<LeaderboardRow>, benchmark: Option<BenchmarkRow>, is_fina
                     <th scope="row">
                         {row.username.clone()}
                         {row.is_you.then(|| view! { " " <span class="badge">"You"</span> })}
+                        {(!row.holdings.is_empty()).then(|| view! { <span class="cell-note">{row.holdings.join(", ")}</span> })}
                     </th>
                     <td class="num">{row.value.to_usd()}</td>
                     <td class="num"><PercentChange percent=row.total_return /></td>
