@@ -1,22 +1,8 @@
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { letterTo, linkIn, openAccountMenu, uniqueUser, waitForHydration } from "./support";
+import { letterTo, linkIn, openAccountMenu, signUp, waitForHydration } from "./support";
 
-const PASSWORD = "a long practice passphrase";
 const NEW_PASSWORD = "an even longer new passphrase";
-
-/** A new learner, signed up through the form and landed on the dashboard. */
-async function signUp(page: Page, prefix: string) {
-  const user = uniqueUser(prefix);
-  await page.goto("/signup");
-  await waitForHydration(page);
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Username").fill(user.username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-  return user;
-}
 
 test("confirm the email from the letter, forget the password, reset it from another letter", async ({
   page,

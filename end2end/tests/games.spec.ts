@@ -1,26 +1,12 @@
 import { test, expect, type Browser, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { readFile } from "node:fs/promises";
-import { uniqueUser, waitForHydration } from "./support";
-
-const PASSWORD = "a long practice passphrase";
+import { signUp, waitForHydration } from "./support";
 
 /** A `datetime-local` value `minutes` from now, in the browser's zone. */
 function localTime(minutes: number): string {
   const at = new Date(Date.now() + minutes * 60_000 - new Date().getTimezoneOffset() * 60_000);
   return at.toISOString().slice(0, 16);
-}
-
-async function signUp(page: Page, prefix: string) {
-  const user = uniqueUser(prefix);
-  await page.goto("/signup");
-  await waitForHydration(page);
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Username").fill(user.username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-  return user;
 }
 
 async function newPage(browser: Browser, isMobile: boolean): Promise<Page> {

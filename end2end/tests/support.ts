@@ -15,6 +15,22 @@ export function uniqueUser(prefix: string) {
   return { email: `${prefix}-${id}@example.com`, username: `${prefix}-${id}`.slice(0, 30) };
 }
 
+/** The password every test account signs up with. */
+export const PASSWORD = "a long practice passphrase";
+
+/** A new learner, signed up through the form and landed on the dashboard. */
+export async function signUp(page: Page, prefix: string) {
+  const user = uniqueUser(prefix);
+  await page.goto("/signup");
+  await waitForHydration(page);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Username").fill(user.username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return user;
+}
+
 /** Opens the header's menu on phones, where the account links live behind it. */
 export async function openAccountMenu(page: Page, isMobile: boolean) {
   if (isMobile) await page.getByRole("button", { name: "Menu" }).click();
