@@ -4,7 +4,7 @@
 use crate::server::accounts::session::{self, AuthSession};
 use crate::server::platform::http::plain_page::plain_page;
 use crate::server::platform::state::AppState;
-use crate::server::portfolio::{ledger, owned_in, selection};
+use crate::server::portfolio::{ledger, selection};
 use crate::wire::AppError;
 use axum::extract::State;
 use axum::http::header;
@@ -16,11 +16,7 @@ pub async fn download(State(state): State<AppState>, mut auth: AuthSession) -> R
         Err(AppError::Unauthorized) => return Redirect::to("/login?next=/history").into_response(),
         Err(error) => return failed(&error),
     };
-    let portfolio = match selection::requested(&state.pool, &auth, user.id, None).await {
-        Ok(requested) => owned_in(&state.pool, user.id, requested).await,
-        Err(error) => Err(error),
-    };
-    let csv = match portfolio {
+    let csv = match selection::owned(&state.pool, &auth, user.id, None).await {
         Ok(portfolio) => ledger::csv(&state.pool, portfolio).await,
         Err(error) => Err(error),
     };

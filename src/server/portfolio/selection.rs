@@ -5,7 +5,7 @@
 
 use crate::server::accounts::session::AuthSession;
 use crate::server::portfolio::repo::portfolios;
-use crate::server::portfolio::{owned_in, requested_portfolio};
+use crate::server::portfolio::{owned_in, requested_portfolio, OwnedPortfolio};
 use crate::wire::portfolios::{PortfolioChoice, PortfolioChoices};
 use crate::wire::AppError;
 use sqlx::PgPool;
@@ -35,6 +35,27 @@ pub async fn requested(
         }
         Err(error) => Err(error),
     }
+}
+
+/// The portfolio a request acts on, after the ownership check: the one it names (`text`), else
+/// the session's selection while it is still the user's, else the personal one — one check in
+/// each case.
+pub async fn owned(
+    pool: &PgPool,
+    session: &AuthSession,
+    user_id: Uuid,
+    text: Option<String>,
+) -> Result<OwnedPortfolio, AppError> {
+    if let Some(named) = requested_portfolio(text)? {
+        return owned_in(pool, user_id, Some(named)).await;
+    }
+    if let Some(selected) = stored(session).await {
+        match owned_in(pool, user_id, Some(selected)).await {
+            Err(AppError::NotFound(_)) => forget(session).await,
+            checked => return checked,
+        }
+    }
+    owned_in(pool, user_id, None).await
 }
 
 /// Selects `portfolio` (after the ownership check) for the requests that follow; the personal

@@ -12,7 +12,7 @@ use crate::server::accounts::backend::SessionUser;
 use crate::server::accounts::session::{self, AuthSession};
 use crate::server::platform::error::respond;
 use crate::server::platform::state::AppState;
-use crate::server::portfolio::{owned_in, selection, OwnedPortfolio};
+use crate::server::portfolio::{selection, OwnedPortfolio};
 use crate::wire::AppError;
 use std::future::Future;
 
@@ -32,10 +32,7 @@ impl Visitor {
     /// absent), after the ownership check; `None` for a visitor who is not signed in.
     pub async fn portfolio(&mut self, requested: Option<String>) -> Result<Option<OwnedPortfolio>, AppError> {
         match self.user().await? {
-            Some(user) => {
-                let requested = selection::requested(&self.state.pool, &self.session, user.id, requested).await?;
-                Ok(Some(owned_in(&self.state.pool, user.id, requested).await?))
-            }
+            Some(user) => Ok(Some(selection::owned(&self.state.pool, &self.session, user.id, requested).await?)),
             None => Ok(None),
         }
     }
@@ -52,7 +49,7 @@ impl Caller {
     /// The caller's portfolio `requested` (as sent; the one they selected when absent), after
     /// the ownership check: 404 unless it is theirs and active.
     pub async fn portfolio(&self, requested: Option<String>) -> Result<OwnedPortfolio, AppError> {
-        owned_in(&self.state.pool, self.user.id, self.requested(requested).await?).await
+        selection::owned(&self.state.pool, &self.session, self.user.id, requested).await
     }
 
     /// The id of the portfolio `requested` (as sent), else of the one the caller selected, else
