@@ -178,6 +178,49 @@ pub async fn adjust_cash(
     .await
 }
 
+/// Adds the user with this username as a co-organiser of the caller's game (its creator only):
+/// they see the teacher's view and manage the class too. Returns their username.
+#[server(prefix = "/api", endpoint = "add_organiser")]
+pub async fn add_organiser(game: String, username: String) -> Result<String, AppError> {
+    use crate::server::games::organiser;
+    use crate::server::platform::http::endpoint::signed_in;
+    signed_in(|caller| async move {
+        organiser::add_organiser(&caller.state, parse_id(&game, "that game")?, caller.user.id, &username).await
+    })
+    .await
+}
+
+/// Takes a co-organiser (named by their user id) off the caller's game; its creator only.
+#[server(prefix = "/api", endpoint = "remove_organiser")]
+pub async fn remove_organiser(game: String, user: String) -> Result<(), AppError> {
+    use crate::server::games::organiser;
+    use crate::server::platform::http::endpoint::signed_in;
+    signed_in(|caller| async move {
+        let (game, user) = (parse_id(&game, "that game")?, parse_id(&user, "that organiser")?);
+        organiser::remove_organiser(&caller.state, game, caller.user.id, user).await
+    })
+    .await
+}
+
+/// Moves the end of a game the caller organises, as long as it has not ended: `ends_at` as for
+/// `create_game`, in the zone `utc_offset_minutes` behind UTC.
+#[server(prefix = "/api", endpoint = "change_game_end")]
+pub async fn change_game_end(
+    game: String,
+    ends_at: String,
+    utc_offset_minutes: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::games::{form, organiser};
+    use crate::server::platform::http::endpoint::signed_in;
+    signed_in(|caller| async move {
+        let game = parse_id(&game, "that game")?;
+        let behind_utc = form::behind_utc("ends_at", utc_offset_minutes.as_deref().unwrap_or_default())?;
+        let ends_at = form::time("ends_at", &ends_at, behind_utc)?;
+        organiser::change_end(&caller.state, game, caller.user.id, ends_at).await
+    })
+    .await
+}
+
 /// An id from a form; anything else is a thing not found.
 #[cfg(feature = "ssr")]
 fn parse_id(text: &str, what: &str) -> Result<uuid::Uuid, AppError> {

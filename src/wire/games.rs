@@ -104,6 +104,17 @@ pub struct PlayerDetail {
     /// Orders the game's rules refused, and the latest refusal's message.
     pub refusals: i64,
     pub last_refusal: Option<String>,
+    /// The coach's notes to the player about this game's portfolio, and the latest few titles.
+    pub coach_notes: i64,
+    pub latest_coach_notes: Vec<String>,
+}
+
+/// Someone who runs a game: its creator, or a co-organiser the creator added.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organiser {
+    pub user_id: Uuid,
+    pub username: String,
+    pub is_creator: bool,
 }
 
 /// The teacher's view of a game: the class summary and every player, in the order they joined.
@@ -111,6 +122,10 @@ pub struct PlayerDetail {
 pub struct ClassView {
     pub summary: crate::domain::coach::class_summary::ClassSummary,
     pub players: Vec<PlayerDetail>,
+    /// The creator first, then the co-organisers.
+    pub organisers: Vec<Organiser>,
+    /// The viewer created the game: they may add and remove co-organisers.
+    pub you_created: bool,
 }
 
 /// What a game's starting cash would be worth in the benchmark fund, bought at the game's start.

@@ -61,6 +61,7 @@ pub async fn publish_notes(pool: &PgPool, username: &str, count: i64) {
             link: Some("/"),
             created_at: Utc::now() + chrono::Duration::seconds(n),
             read_at: None,
+            portfolio_id: None,
         };
         papertrade::server::live::publish_notification(&mut tx, &note).await.unwrap();
     }

@@ -41,6 +41,10 @@ pub enum WindowError {
     EndsBeforeStart,
     #[error("a game lasts at most {MAX_GAME_DAYS} days")]
     TooLong,
+    #[error("the game has ended; its standings are final")]
+    Ended,
+    #[error("the new end must be in the future")]
+    EndInThePast,
 }
 
 /// The longest game: a school year.
@@ -55,6 +59,18 @@ impl Window {
             return Err(WindowError::TooLong);
         }
         Ok(Window { starts_at, ends_at })
+    }
+
+    /// The window with its end moved to `ends_at` at `now`: the one rule an organiser may change
+    /// once a game runs, as long as it has not ended and the new end is still ahead.
+    pub fn with_end(self, ends_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<Window, WindowError> {
+        if self.ends_at <= now {
+            return Err(WindowError::Ended);
+        }
+        if ends_at <= now {
+            return Err(WindowError::EndInThePast);
+        }
+        Window::new(self.starts_at, ends_at)
     }
 
     pub fn phase(&self, now: DateTime<Utc>) -> Phase {

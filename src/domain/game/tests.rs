@@ -165,6 +165,20 @@ fn an_order_that_waits_is_checked_for_the_window_and_its_type_when_placed() {
 }
 
 #[test]
+fn only_the_end_moves_once_a_game_runs_and_never_into_the_past_or_after_the_end() {
+    let window = window();
+    let running = at(10, 12, 0);
+    let later = window.with_end(at(20, 21, 0), running).unwrap();
+    assert_eq!((later.starts_at, later.ends_at), (window.starts_at, at(20, 21, 0)), "the start stays");
+    let sooner = window.with_end(at(10, 12, 1), running).unwrap();
+    assert_eq!(sooner.ends_at, at(10, 12, 1), "ending a game early is the organiser's choice");
+    assert_eq!(window.with_end(running, running), Err(WindowError::EndInThePast));
+    assert_eq!(window.with_end(at(7, 14, 0), at(7, 13, 0)), Err(WindowError::EndsBeforeStart));
+    assert_eq!(window.with_end(at(7, 14, 30) + Duration::days(367), running), Err(WindowError::TooLong));
+    assert_eq!(window.with_end(at(25, 0, 0), at(18, 21, 0)), Err(WindowError::Ended), "the end itself is too late");
+}
+
+#[test]
 fn a_countdown_names_its_two_largest_units() {
     let cases = [
         (Duration::seconds(-5), "now"),

@@ -181,7 +181,8 @@ async fn deliver(
     for advice in advice {
         let due_if_before = advice.rule.cooldown().and_then(|cooldown| now.checked_sub_signed(cooldown));
         if marks::claim(conn, track, &advice.key, now, due_if_before).await? {
-            publish_notification(conn, &NewNotification::advice(track.user_id, advice, now)).await?;
+            let note = NewNotification::advice(track.user_id, advice, now).about(track.game_portfolio);
+            publish_notification(conn, &note).await?;
             published += 1;
         }
     }

@@ -1,5 +1,6 @@
 //! The teacher's view of a game: every player's portfolio now — value, cash, holdings, trades,
-//! the coach's patterns — and the class summary that counts them (`domain::coach::class_summary`).
+//! the coach's patterns, refusals and notes — and the class summary that counts them
+//! (`domain::coach::class_summary`).
 //! Only the game's organiser sees it.
 
 use super::repo::GameRow;
@@ -10,7 +11,7 @@ use crate::domain::Money;
 use crate::server::coach::PriceBook;
 use crate::server::market::Market;
 use crate::server::portfolio::repo::holdings;
-use crate::wire::games::{ClassView, PlayerDetail};
+use crate::wire::games::{ClassView, Organiser, PlayerDetail};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
@@ -28,10 +29,16 @@ struct PlayerRow {
     last_trade_at: Option<DateTime<Utc>>,
     refusals: i64,
     last_refusal: Option<String>,
+    coach_notes: i64,
+    latest_coach_notes: Vec<String>,
 }
 
-/// Every player of `game` as its teacher sees them at `now`, in the order they joined, and the
-/// class summary. `day_start` is when the current trading day began (for overtrading).
+/// The coach's latest notes on a player's game portfolio the teacher's view names.
+const LATEST_COACH_NOTES: i64 = 3;
+
+/// Every player of `game` as its teacher sees them at `now`, in the order they joined, the class
+/// summary and the organisers (`you_created` is left to the caller, who knows the viewer).
+/// `day_start` is when the current trading day began (for overtrading).
 pub async fn view(
     conn: &mut PgConnection,
     market: &Market,
@@ -46,7 +53,10 @@ pub async fn view(
                 max(t.executed_at) AS last_trade_at,
                 (SELECT count(*) FROM game_refusals r WHERE r.portfolio_id = gp.portfolio_id) AS refusals,
                 (SELECT r.message FROM game_refusals r WHERE r.portfolio_id = gp.portfolio_id
-                 ORDER BY r.refused_at DESC, r.id DESC LIMIT 1) AS last_refusal
+                 ORDER BY r.refused_at DESC, r.id DESC LIMIT 1) AS last_refusal,
+                (SELECT count(*) FROM notifications n WHERE n.portfolio_id = gp.portfolio_id) AS coach_notes,
+                ARRAY(SELECT n.title FROM notifications n WHERE n.portfolio_id = gp.portfolio_id
+                      ORDER BY n.created_at DESC, n.id DESC LIMIT $3) AS latest_coach_notes
          FROM game_players gp
          JOIN users u ON u.id = gp.user_id
          JOIN portfolios p ON p.id = gp.portfolio_id
@@ -57,6 +67,7 @@ pub async fn view(
     )
     .bind(game.id)
     .bind(day_start)
+    .bind(LATEST_COACH_NOTES)
     .fetch_all(&mut *conn)
     .await?;
     let ids: Vec<Uuid> = players.iter().map(|player| player.portfolio_id).collect();
@@ -91,8 +102,15 @@ pub async fn view(
             patterns: seen.labels().into_iter().map(str::to_owned).collect(),
             refusals: player.refusals,
             last_refusal: player.last_refusal,
+            coach_notes: player.coach_notes,
+            latest_coach_notes: player.latest_coach_notes,
         });
         patterns.push(seen);
     }
-    Ok(ClassView { summary: ClassSummary::of(&patterns), players: details })
+    let organisers = super::repo::organisers(conn, game)
+        .await?
+        .into_iter()
+        .map(|(user_id, username)| Organiser { user_id, username, is_creator: user_id == game.created_by })
+        .collect();
+    Ok(ClassView { summary: ClassSummary::of(&patterns), players: details, organisers, you_created: false })
 }

@@ -69,13 +69,8 @@ impl GameForm<'_> {
         if description.chars().count() > 2000 {
             return Err(AppError::field("description", "a description has at most 2,000 characters"));
         }
-        let offset = match self.utc_offset_minutes.trim() {
-            "" => 0,
-            text => text.parse::<i64>().ok().filter(|minutes| minutes.abs() <= 16 * 60).ok_or_else(|| {
-                AppError::field("starts_at", "the time zone of this form is unknown; reload the page")
-            })?,
-        };
-        let time = |field, input| time(field, input, chrono::Duration::minutes(offset));
+        let behind_utc = behind_utc("starts_at", self.utc_offset_minutes)?;
+        let time = |field, input| time(field, input, behind_utc);
         let window = Window::new(time("starts_at", self.starts_at)?, time("ends_at", self.ends_at)?)
             .map_err(|error: WindowError| AppError::field("ends_at", error))?;
         if window.ends_at <= now {
@@ -140,9 +135,23 @@ impl GameForm<'_> {
     }
 }
 
+/// How far the form's zone is behind UTC, from its `utc_offset_minutes` field (JavaScript's
+/// `getTimezoneOffset()`); blank is UTC. A mistake is named on `field`.
+pub fn behind_utc(field: &str, input: &str) -> Result<chrono::Duration, AppError> {
+    let minutes = match input.trim() {
+        "" => 0,
+        text => text
+            .parse::<i64>()
+            .ok()
+            .filter(|minutes| minutes.abs() <= 16 * 60)
+            .ok_or_else(|| AppError::field(field, "the time zone of this form is unknown; reload the page"))?,
+    };
+    Ok(chrono::Duration::minutes(minutes))
+}
+
 /// RFC 3339, or a date and time without a zone (what a `datetime-local` field sends) in the zone
 /// `behind_utc` behind UTC.
-fn time(field: &str, input: &str, behind_utc: chrono::Duration) -> Result<DateTime<Utc>, AppError> {
+pub fn time(field: &str, input: &str, behind_utc: chrono::Duration) -> Result<DateTime<Utc>, AppError> {
     let input = input.trim();
     let local = |format| NaiveDateTime::parse_from_str(input, format).map(|time| time.and_utc() + behind_utc);
     DateTime::parse_from_rfc3339(input)

@@ -27,17 +27,17 @@ struct PlayerRow {
 }
 
 /// The game's players in leaderboard order, valued at `now`, as `viewer` may see them: their own
-/// row says it is theirs, and other players' holdings show only to the organiser or when the
-/// game's rules let players see each other's.
+/// row says it is theirs, and other players' holdings show only when `all_visible` (the viewer
+/// organises the game, or its rules let players see each other's).
 pub async fn rows(
     conn: &mut PgConnection,
     market: &Market,
     game: &GameRow,
     viewer: Uuid,
+    all_visible: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<LeaderboardRow>, sqlx::Error> {
     let ranked = ranked(conn, market, game, now).await?;
-    let all_visible = game.created_by == viewer || game.holdings_visible;
     Ok(ranked
         .into_iter()
         .map(|(player, row)| {

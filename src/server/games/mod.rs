@@ -91,7 +91,7 @@ pub async fn join(pool: &PgPool, user_id: Uuid, code: &JoinCode, now: DateTime<U
     Ok(Joined { game, portfolio_id, new_player: true })
 }
 
-/// The leaderboard of game `game_id` for `viewer`: its organiser and players see it, and anyone
+/// The leaderboard of game `game_id` for `viewer`: its organisers and players see it, and anyone
 /// signed in sees a public game's. Anyone else gets 404, as for a game that does not exist.
 pub async fn leaderboard(
     state: &crate::server::platform::state::AppState,
@@ -101,7 +101,7 @@ pub async fn leaderboard(
     let mut conn = state.pool.acquire().await?;
     let no_game = || AppError::NotFound("that game".into());
     let game = repo::by_id(&mut conn, game_id).await?.ok_or_else(no_game)?;
-    let organiser = game.created_by == viewer;
+    let organiser = organiser::organises(&mut conn, &game, viewer).await?;
     let your_portfolio = repo::player_portfolio(&mut conn, game.id, viewer).await?;
     if !organiser && your_portfolio.is_none() && !game.is_public {
         return Err(no_game());
@@ -112,7 +112,8 @@ pub async fn leaderboard(
         Some(final_at) => (results::of_game(&mut conn, &game, viewer).await?, final_at),
         None => {
             let now = Utc::now();
-            (leaderboard::rows(&mut conn, &state.market, &game, viewer, now).await?, now)
+            let may_see_holdings = organiser || game.holdings_visible;
+            (leaderboard::rows(&mut conn, &state.market, &game, viewer, may_see_holdings, now).await?, now)
         }
     };
     Ok(crate::wire::games::Leaderboard {
@@ -139,7 +140,7 @@ pub async fn of_user(pool: &PgPool, user_id: Uuid) -> Result<Vec<crate::wire::ga
         .iter()
         .map(|row| crate::wire::games::MyGame {
             game: form::view(&row.game),
-            organiser: row.game.created_by == user_id,
+            organiser: row.organiser,
             portfolio_id: row.portfolio_id,
         })
         .collect())

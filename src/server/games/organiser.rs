@@ -1,8 +1,10 @@
-//! What only a game's organiser may do: see the class (`class::view`), remove a player, and adjust
-//! a player's cash with a reason the player is told. Every function checks the organiser first;
-//! anyone else is told the game does not exist.
+//! What only a game's organisers — its creator and the co-organisers they add — may do: see the
+//! class (`class::view`), remove a player, adjust a player's cash with a reason the player is
+//! told, and move the game's end; and what only its creator may: add and remove co-organisers.
+//! Every function checks the organiser first; anyone else is told the game does not exist.
 
 use super::repo::{self, GameRow};
+use crate::domain::game::WindowError;
 use crate::domain::Money;
 use crate::server::live;
 use crate::server::notifications::repo::NewNotification;
@@ -11,7 +13,7 @@ use crate::server::platform::state::AppState;
 use crate::server::portfolio::repo::portfolios;
 use crate::wire::games::ClassView;
 use crate::wire::AppError;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -22,10 +24,95 @@ pub const MAX_REASON_CHARS: usize = 200;
 
 /// Game `game_id` when `viewer` organises it; 404 otherwise, as for a game that does not exist.
 pub async fn organised(conn: &mut PgConnection, game_id: Uuid, viewer: Uuid) -> Result<GameRow, AppError> {
-    repo::by_id(conn, game_id)
+    let no_game = || AppError::NotFound("that game".into());
+    let game = repo::by_id(conn, game_id).await?.ok_or_else(no_game)?;
+    if organises(conn, &game, viewer).await? {
+        Ok(game)
+    } else {
+        Err(no_game())
+    }
+}
+
+/// Whether `user_id` organises `game`: created it, or co-organises it.
+pub async fn organises(conn: &mut PgConnection, game: &GameRow, user_id: Uuid) -> Result<bool, sqlx::Error> {
+    Ok(game.created_by == user_id || repo::is_co_organiser(conn, game.id, user_id).await?)
+}
+
+/// Game `game_id` when `viewer` created it. A co-organiser is told only its creator may do
+/// this; anyone else, that the game does not exist.
+async fn created(conn: &mut PgConnection, game_id: Uuid, viewer: Uuid) -> Result<GameRow, AppError> {
+    let game = organised(conn, game_id, viewer).await?;
+    if game.created_by != viewer {
+        return Err(AppError::Conflict("only the game's creator adds and removes organisers".into()));
+    }
+    Ok(game)
+}
+
+/// Adds the user named `username` as a co-organiser of the creator's game `game_id`: they see the
+/// teacher's view and may do what the creator does there. Players, guests and the creator
+/// themself cannot be added. Returns their username as stored.
+pub async fn add_organiser(state: &AppState, game_id: Uuid, viewer: Uuid, username: &str) -> Result<String, AppError> {
+    let username = username.trim().trim_start_matches('@');
+    if username.is_empty() {
+        return Err(AppError::field("username", "enter the username of the person to add"));
+    }
+    let mut tx = db::begin(&state.pool).await?;
+    let game = created(&mut tx, game_id, viewer).await?;
+    let user = repo::user_by_username(&mut tx, username)
         .await?
-        .filter(|game| game.created_by == viewer)
-        .ok_or_else(|| AppError::NotFound("that game".into()))
+        .ok_or_else(|| AppError::field("username", format!("nobody has the username “{username}”")))?;
+    let refusal = if user.id == game.created_by {
+        Some("you created this game: you organise it already".to_owned())
+    } else if user.is_guest {
+        Some(format!("an organiser needs an account, and {} is a guest", user.username))
+    } else if repo::player_portfolio(&mut tx, game.id, user.id).await?.is_some() {
+        Some(format!("a player cannot organise the game too, and {} plays in it", user.username))
+    } else {
+        None
+    };
+    if let Some(refusal) = refusal {
+        return Err(AppError::field("username", refusal));
+    }
+    if repo::insert_organiser(&mut tx, game.id, user.id).await? {
+        let message = format!("You now organise “{}”: its page shows you the class and lets you manage it.", game.name);
+        let link = format!("/games/{}", game.id);
+        let note = NewNotification::game_news(user.id, "You organise a game", &message, &link, Utc::now());
+        live::publish_notification(&mut tx, &note).await?;
+        live::publish_games_change(&mut tx, user.id).await?;
+    }
+    tx.commit().await?;
+    Ok(user.username)
+}
+
+/// Takes co-organiser `user_id` off the creator's game `game_id`.
+pub async fn remove_organiser(state: &AppState, game_id: Uuid, viewer: Uuid, user_id: Uuid) -> Result<(), AppError> {
+    let mut tx = db::begin(&state.pool).await?;
+    let game = created(&mut tx, game_id, viewer).await?;
+    if !repo::delete_organiser(&mut tx, game.id, user_id).await? {
+        return Err(AppError::NotFound("that organiser".into()));
+    }
+    live::publish_games_change(&mut tx, user_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves the end of game `game_id` to `ends_at` (see `Window::with_end`): the one rule that may
+/// change once a game runs. Every open page of the game reloads its countdown.
+pub async fn change_end(state: &AppState, game_id: Uuid, viewer: Uuid, ends_at: DateTime<Utc>) -> Result<(), AppError> {
+    let now = Utc::now();
+    let mut tx = db::begin(&state.pool).await?;
+    let game = organised(&mut tx, game_id, viewer).await?;
+    let ended = || AppError::field("ends_at", WindowError::Ended);
+    if game.final_at.is_some() {
+        return Err(ended());
+    }
+    let window = game.window().with_end(ends_at, now).map_err(|error| AppError::field("ends_at", error))?;
+    if !repo::set_end(&mut tx, game.id, window.ends_at, now).await? {
+        return Err(ended());
+    }
+    live::publish_game_change(&mut *tx, game.id).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The teacher's view of the game; `None` for anyone but its organiser (the game page asks for
@@ -39,7 +126,8 @@ pub async fn class(state: &AppState, game_id: Uuid, viewer: Uuid) -> Result<Opti
     };
     let now = Utc::now();
     let day_start = state.market.hours.change_since(now);
-    Ok(Some(super::class::view(&mut conn, &state.market, &state.config.coach, &game, now, day_start).await?))
+    let class = super::class::view(&mut conn, &state.market, &state.config.coach, &game, now, day_start).await?;
+    Ok(Some(ClassView { you_created: game.created_by == viewer, ..class }))
 }
 
 /// Removes the player of `portfolio_id` from the game: off the board, their game portfolio put

@@ -1,4 +1,4 @@
-//! The `games` and `game_players` tables.
+//! The `games`, `game_players` and `game_organisers` tables.
 
 use crate::domain::game::{Commission, GameRules, JoinCode, Window};
 use crate::domain::{Money, Symbol};
@@ -125,14 +125,19 @@ pub struct MyGameRow {
     #[sqlx(flatten)]
     pub game: GameRow,
     pub portfolio_id: Option<Uuid>,
+    /// They created it or co-organise it.
+    pub organiser: bool,
 }
 
-/// The games `user_id` organises or plays, the latest start first.
+/// Whether `user_id` co-organises `game_id` (its creator is on the game's row).
+const CO_ORGANISES: &str = "EXISTS (SELECT 1 FROM game_organisers o WHERE o.game_id = g.id AND o.user_id = $1)";
+
+/// The games `user_id` organises (created or co-organises) or plays, the latest start first.
 pub async fn of_user(conn: &mut PgConnection, user_id: Uuid) -> Result<Vec<MyGameRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS}, gp.portfolio_id FROM games g
+        "SELECT {COLUMNS}, gp.portfolio_id, (g.created_by = $1 OR {CO_ORGANISES}) AS organiser FROM games g
          LEFT JOIN game_players gp ON gp.game_id = g.id AND gp.user_id = $1
-         WHERE g.created_by = $1 OR gp.user_id = $1
+         WHERE g.created_by = $1 OR gp.user_id = $1 OR {CO_ORGANISES}
          ORDER BY g.starts_at DESC, g.id"
     ))
     .bind(user_id)
@@ -143,7 +148,8 @@ pub async fn of_user(conn: &mut PgConnection, user_id: Uuid) -> Result<Vec<MyGam
 /// The ids of the games `user_id` organises or plays.
 pub async fn ids_of_user<'c>(conn: impl sqlx::PgExecutor<'c>, user_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT id FROM games WHERE created_by = $1 UNION SELECT game_id FROM game_players WHERE user_id = $1",
+        "SELECT id FROM games WHERE created_by = $1 UNION SELECT game_id FROM game_players WHERE user_id = $1
+         UNION SELECT game_id FROM game_organisers WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_all(conn)
@@ -307,4 +313,83 @@ pub async fn record_refusal<'c>(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Whether `user_id` co-organises `game_id`.
+pub async fn is_co_organiser(conn: &mut PgConnection, game_id: Uuid, user_id: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM game_organisers WHERE game_id = $1 AND user_id = $2)")
+        .bind(game_id)
+        .bind(user_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// A user who could co-organise a game: found by username (any case), and not a guest.
+#[derive(sqlx::FromRow)]
+pub struct Candidate {
+    pub id: Uuid,
+    pub username: String,
+    pub is_guest: bool,
+}
+
+/// The user named `username`, in any case.
+pub async fn user_by_username(conn: &mut PgConnection, username: &str) -> Result<Option<Candidate>, sqlx::Error> {
+    sqlx::query_as("SELECT id, username, provider = 'guest' AS is_guest FROM users WHERE lower(username) = lower($1)")
+        .bind(username)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Adds `user_id` as a co-organiser of `game_id`; false when they already were one.
+pub async fn insert_organiser(conn: &mut PgConnection, game_id: Uuid, user_id: Uuid) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "INSERT INTO game_organisers (game_id, user_id) VALUES ($1, $2) ON CONFLICT (game_id, user_id) DO NOTHING",
+    )
+    .bind(game_id)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Takes `user_id` off the co-organisers of `game_id`; false when they were not one.
+pub async fn delete_organiser(conn: &mut PgConnection, game_id: Uuid, user_id: Uuid) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM game_organisers WHERE game_id = $1 AND user_id = $2")
+        .bind(game_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The game's organisers, its creator first, then co-organisers in the order they were added.
+pub async fn organisers(conn: &mut PgConnection, game: &GameRow) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.username
+         FROM (SELECT $2::uuid AS user_id, NULL::timestamptz AS added_at
+               UNION ALL SELECT user_id, added_at FROM game_organisers WHERE game_id = $1) o
+         JOIN users u ON u.id = o.user_id
+         ORDER BY o.added_at NULLS FIRST, u.username",
+    )
+    .bind(game.id)
+    .bind(game.created_by)
+    .fetch_all(conn)
+    .await
+}
+
+/// Moves the end of game `game_id` to `ends_at`, unless it ended by `now` (or its standings are
+/// being written: the update waits for that and then finds them written). False when it had.
+pub async fn set_end(
+    conn: &mut PgConnection,
+    game_id: Uuid,
+    ends_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query("UPDATE games SET ends_at = $2 WHERE id = $1 AND final_at IS NULL AND ends_at > $3")
+        .bind(game_id)
+        .bind(ends_at)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected() == 1)
 }

@@ -87,12 +87,7 @@ pub async fn publish_watchlist_change(conn: &mut PgConnection, user_id: Uuid) ->
 /// Tells the user's open pages, on every instance, that a session of theirs ended or their
 /// password changed: each stream checks its own session and ends if it no longer holds.
 pub async fn publish_sign_in_change<'c>(conn: impl sqlx::PgExecutor<'c>, user_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(listener::SIGN_IN_CHANNEL)
-        .bind(user_id.to_string())
-        .execute(conn)
-        .await?;
-    Ok(())
+    notify(conn, listener::SIGN_IN_CHANNEL, user_id).await
 }
 
 /// Tells the user's open pages that they joined or created a game: their streams follow its
@@ -106,11 +101,12 @@ pub async fn publish_games_change(conn: &mut PgConnection, user_id: Uuid) -> Res
 /// its leaderboard reload it. Sent when the transaction commits; nothing to replay, since a page
 /// that reconnects reloads the leaderboard anyway.
 pub async fn publish_game_change<'c>(conn: impl sqlx::PgExecutor<'c>, game_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(listener::GAME_CHANNEL)
-        .bind(game_id.to_string())
-        .execute(conn)
-        .await?;
+    notify(conn, listener::GAME_CHANNEL, game_id).await
+}
+
+/// `pg_notify(channel, id)`: every instance's listener hears it once the transaction commits.
+async fn notify<'c>(conn: impl sqlx::PgExecutor<'c>, channel: &str, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)").bind(channel).bind(id.to_string()).execute(conn).await?;
     Ok(())
 }
 

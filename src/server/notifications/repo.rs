@@ -13,6 +13,8 @@ pub struct NewNotification<'a> {
     pub link: Option<&'a str>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+    /// The game portfolio the note is about, for its game's teacher's view; `None` otherwise.
+    pub portfolio_id: Option<Uuid>,
 }
 
 impl<'a> NewNotification<'a> {
@@ -26,11 +28,17 @@ impl<'a> NewNotification<'a> {
             link: Some(&advice.link),
             created_at: now,
             read_at: None,
+            portfolio_id: None,
         }
     }
 }
 
 impl<'a> NewNotification<'a> {
+    /// The same note, about the game portfolio `portfolio_id` (`None`: about no game).
+    pub fn about(self, portfolio_id: Option<Uuid>) -> NewNotification<'a> {
+        NewNotification { portfolio_id, ..self }
+    }
+
     /// What happened to one of `user_id`'s open orders (it filled, or could not), unread.
     pub fn order_news(user_id: Uuid, title: &'a str, message: &'a str, now: DateTime<Utc>) -> NewNotification<'a> {
         NewNotification {
@@ -41,6 +49,7 @@ impl<'a> NewNotification<'a> {
             link: Some("/orders"),
             created_at: now,
             read_at: None,
+            portfolio_id: None,
         }
     }
 }
@@ -62,6 +71,7 @@ impl<'a> NewNotification<'a> {
             link: Some(link),
             created_at: now,
             read_at: None,
+            portfolio_id: None,
         }
     }
 }
@@ -90,8 +100,9 @@ pub async fn insert(
     notification: &NewNotification<'_>,
 ) -> Result<NotificationRow, sqlx::Error> {
     sqlx::query_as(&format!(
-        "INSERT INTO notifications (user_id, title, message, trigger_type, link, created_at, is_read, read_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        "INSERT INTO notifications (user_id, title, message, trigger_type, link, created_at, is_read, read_at,
+                                    portfolio_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          RETURNING {COLUMNS}"
     ))
     .bind(notification.user_id)
@@ -102,6 +113,7 @@ pub async fn insert(
     .bind(notification.created_at)
     .bind(notification.read_at.is_some())
     .bind(notification.read_at)
+    .bind(notification.portfolio_id)
     .fetch_one(conn)
     .await
 }

@@ -242,6 +242,7 @@ pub async fn seed(pool: &PgPool, passwords: &Passwords, starting_cash: Money) ->
                     link: note.link,
                     created_at,
                     read_at: note.read.then_some(created_at),
+                    portfolio_id: None,
                 },
             )
             .await?;

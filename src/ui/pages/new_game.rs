@@ -95,7 +95,7 @@ fn FieldMessage(name: &'static str, error: Signal<Option<AppError>>) -> impl Int
 }
 
 /// Minutes the browser's zone is behind UTC, once hydrated (blank on the server: UTC).
-fn browser_utc_offset() -> impl Fn() -> String + Send + Sync + 'static {
+pub fn browser_utc_offset() -> impl Fn() -> String + Send + Sync + 'static {
     let offset = RwSignal::new(String::new());
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| offset.set(web_sys::js_sys::Date::new_0().get_timezone_offset().to_string()));
