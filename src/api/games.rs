@@ -5,7 +5,7 @@
 // function carries no attributes of its own, so the allowance is the module's).
 #![allow(clippy::too_many_arguments)]
 
-use crate::wire::games::{ClassView, GameSeat, GameView, Leaderboard, MyGame};
+use crate::wire::games::{ClassView, GameSeat, GameView, Leaderboard, MyGame, ValueComparison};
 use crate::wire::AppError;
 use leptos::prelude::*;
 
@@ -112,6 +112,24 @@ pub async fn game_leaderboard(game: String) -> Result<Leaderboard, AppError> {
     signed_in(
         |caller| async move { games::leaderboard(&caller.state, parse_id(&game, "that game")?, caller.user.id).await },
     )
+    .await
+}
+
+/// How the player in `place` of a finished game did against the game's benchmark, for the chart
+/// under its final standings; for anyone who may see the game's board. An empty `place` means
+/// the caller's own, or the winner's for someone who did not play.
+#[server(prefix = "/api", endpoint = "game_comparison")]
+pub async fn game_comparison(game: String, place: String) -> Result<ValueComparison, AppError> {
+    use crate::server::games::comparison;
+    use crate::server::platform::http::endpoint::signed_in;
+    signed_in(|caller| async move {
+        let game = parse_id(&game, "that game")?;
+        let place = match place.trim() {
+            "" => None,
+            place => Some(place.parse().map_err(|_| AppError::NotFound("that place".into()))?),
+        };
+        comparison::of_place(&caller.state, game, caller.user.id, place).await
+    })
     .await
 }
 

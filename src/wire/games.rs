@@ -135,3 +135,16 @@ pub struct BenchmarkRow {
     pub value: Money,
     pub total_return: crate::domain::quote::Percent,
 }
+
+/// One player's value over a finished game against the game's benchmark, for its chart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueComparison {
+    pub place: usize,
+    pub username: String,
+    /// Their game portfolio's value from their join to the end (the final value), oldest first.
+    pub player: Vec<crate::domain::quote::PricePoint>,
+    /// The game's starting cash in the benchmark from the game's start to its end; empty when
+    /// the benchmark had no prices.
+    pub benchmark: Vec<crate::domain::quote::PricePoint>,
+    pub benchmark_symbol: String,
+}

@@ -16,6 +16,7 @@ mod fake_provider;
 mod finnhub;
 mod fuzz;
 mod game_class;
+mod game_comparison;
 mod game_organisers;
 mod game_pages;
 mod game_seats;

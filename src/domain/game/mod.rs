@@ -5,10 +5,12 @@
 //! Pure, so the order path, the preview and the docs' examples run one set of rules
 //! (docs/GAMES.md).
 
+mod benchmark_line;
 mod code;
 mod ranking;
 mod rules;
 
+pub use benchmark_line::{benchmark_line, PriceAt};
 pub use code::{JoinCode, JoinCodeError, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH};
 pub use ranking::{rank, Ranked, Standing};
 pub use rules::{Commission, CommissionError, GameRules, JoinRefusal, OrderFacts, Refusal};

@@ -4,7 +4,8 @@
 //! last point at or before the start) and kept; an ended game keeps its end price too.
 
 use super::repo::GameRow;
-use crate::domain::quote::{ChartRange, Percent};
+use crate::domain::game::{benchmark_line, PriceAt};
+use crate::domain::quote::{thin, ChartRange, Percent, PricePoint};
 use crate::domain::{Money, Symbol};
 use crate::server::market::Market;
 use crate::wire::games::BenchmarkRow;
@@ -14,6 +15,8 @@ use sqlx::PgConnection;
 
 /// The benchmark's symbol.
 pub const BENCHMARK: &str = "SPY";
+/// At most this many points in a chart line.
+pub const CHART_POINTS: usize = 300;
 
 /// The benchmark row of `game` at `now` (its end price once final); `None` before the start, or
 /// when SPY is not listed or has no price.
@@ -61,16 +64,34 @@ async fn start_price(conn: &mut PgConnection, market: &Market, game: &GameRow) -
     Ok(Some(found))
 }
 
-/// The last price at or before `start` in the shortest chart range that reaches back to it (a
-/// year at most: an older start takes the year's first point).
+/// The last price at or before `start` in the history since it (an older start than the year
+/// takes the year's first point).
 async fn price_at_start(market: &Market, start: DateTime<Utc>, now: DateTime<Utc>) -> Option<Decimal> {
+    let points = history_since(market, start, now).await?;
+    let before = points.iter().rev().find(|point| point.at <= start).or(points.first())?;
+    Some(before.price.amount())
+}
+
+/// The benchmark's prices in the shortest chart range that reaches back from `now` to `start` (a
+/// year at most), oldest first.
+async fn history_since(market: &Market, start: DateTime<Utc>, now: DateTime<Utc>) -> Option<Vec<PricePoint>> {
     let symbol = Symbol::parse(BENCHMARK).ok()?;
     let listing = market.listing(&symbol).ok()?;
     let ranges = [ChartRange::Day, ChartRange::Week, ChartRange::Month, ChartRange::Year];
     let range = ranges.into_iter().find(|range| now - range.span_and_step().0 <= start).unwrap_or(ChartRange::Year);
-    let points = market.quotes.history(listing, range, now).await.ok()?;
-    let before = points.iter().rev().find(|point| point.at <= start).or(points.first())?;
-    Some(before.price.amount())
+    market.quotes.history(listing, range, now).await.ok()
+}
+
+/// The benchmark over a finished game: its starting cash in the fund from the start price to the
+/// end price, through the prices between that the history still holds (`benchmark_line`).
+/// Empty when either price is missing.
+pub async fn line(conn: &mut PgConnection, market: &Market, game: &GameRow) -> Result<Vec<PricePoint>, sqlx::Error> {
+    let (Some(start), Some(end)) = (start_price(conn, market, game).await?, game.benchmark_end_price) else {
+        return Ok(Vec::new());
+    };
+    let between = history_since(market, game.starts_at, Utc::now()).await.unwrap_or_default();
+    let (start, end) = (PriceAt { at: game.starts_at, price: start }, PriceAt { at: game.ends_at, price: end });
+    Ok(thin(benchmark_line(Money::from_decimal(game.starting_cash), start, end, &between), CHART_POINTS))
 }
 
 #[cfg(test)]

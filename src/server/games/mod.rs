@@ -4,6 +4,7 @@
 
 pub mod benchmark;
 pub mod class;
+pub mod comparison;
 pub mod exports;
 pub mod form;
 pub mod invite_qr;
@@ -91,6 +92,27 @@ pub async fn join(pool: &PgPool, user_id: Uuid, code: &JoinCode, now: DateTime<U
     Ok(Joined { game, portfolio_id, new_player: true })
 }
 
+/// A game as one viewer may see it: who they are in it.
+pub struct Viewing {
+    pub game: GameRow,
+    pub organiser: bool,
+    /// The portfolio they play it with, if they joined.
+    pub your_portfolio: Option<Uuid>,
+}
+
+/// Game `game_id` when `viewer` may see its board: they organise or play it, or it is public.
+/// Anyone else gets 404, as for a game that does not exist.
+pub async fn viewing(conn: &mut PgConnection, game_id: Uuid, viewer: Uuid) -> Result<Viewing, AppError> {
+    let no_game = || AppError::NotFound("that game".into());
+    let game = repo::by_id(conn, game_id).await?.ok_or_else(no_game)?;
+    let organiser = organiser::organises(conn, &game, viewer).await?;
+    let your_portfolio = repo::player_portfolio(conn, game.id, viewer).await?;
+    if !organiser && your_portfolio.is_none() && !game.is_public {
+        return Err(no_game());
+    }
+    Ok(Viewing { game, organiser, your_portfolio })
+}
+
 /// The leaderboard of game `game_id` for `viewer`: its organisers and players see it, and anyone
 /// signed in sees a public game's. Anyone else gets 404, as for a game that does not exist.
 pub async fn leaderboard(
@@ -99,13 +121,7 @@ pub async fn leaderboard(
     viewer: Uuid,
 ) -> Result<crate::wire::games::Leaderboard, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let no_game = || AppError::NotFound("that game".into());
-    let game = repo::by_id(&mut conn, game_id).await?.ok_or_else(no_game)?;
-    let organiser = organiser::organises(&mut conn, &game, viewer).await?;
-    let your_portfolio = repo::player_portfolio(&mut conn, game.id, viewer).await?;
-    if !organiser && your_portfolio.is_none() && !game.is_public {
-        return Err(no_game());
-    }
+    let Viewing { game, organiser, your_portfolio } = viewing(&mut conn, game_id, viewer).await?;
     let benchmark_at = game.final_at.unwrap_or_else(Utc::now);
     let benchmark = benchmark::row(&mut conn, &state.market, &game, benchmark_at).await?;
     let (rows, valued_at) = match game.final_at {

@@ -19,4 +19,5 @@ pub mod provider_buttons;
 pub mod reset_portfolio;
 pub mod teacher_view;
 pub mod toast;
+pub mod value_comparison;
 pub mod viewer;

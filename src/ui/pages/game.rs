@@ -1,7 +1,8 @@
 //! One game: where it is in its life (a countdown before the start), how to join it (the code,
 //! the invite link and its QR code), its rules, and the leaderboard — reloaded as the game's
 //! players trade, on every open page, through the live stream (a visitor to a public game, who
-//! is not told of its changes, reloads it every few seconds).
+//! is not told of its changes, reloads it every few seconds); once it ends, its final standings
+//! and each player's value against the benchmark.
 
 use crate::api::games::{game_leaderboard, JoinGame};
 use crate::domain::game::Window;
@@ -10,6 +11,7 @@ use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::game_phase::{phase_words, ticking_clock};
 use crate::ui::components::live::{poll_while_offline, use_live_events};
 use crate::ui::components::teacher_view::{ClassData, TeacherView};
+use crate::ui::components::value_comparison::{AgainstTheBenchmark, ComparisonData};
 use crate::ui::pages::dashboard::refresh_periodically;
 use crate::ui::pages::games::{go_to_game_after, JoinForm};
 use crate::wire::games::{BenchmarkRow, GameView, Leaderboard, LeaderboardRow};
@@ -24,6 +26,7 @@ pub fn GamePage() -> impl IntoView {
     let board = Resource::new(move || (id(), live.games_version()), |(id, _)| game_leaderboard(id));
     let board_resource = board;
     let class = ClassData::new(id);
+    let comparison = ComparisonData::new(id, board);
     poll_while_offline(live, move || board.refetch());
     // The route renders whole before its first byte (`SsrMode::Async`), so the head has the name.
     let title = move || board.get().and_then(Result::ok).map_or_else(|| "Game".to_owned(), |board| board.game.name);
@@ -33,7 +36,7 @@ pub fn GamePage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the game…"</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
-                        Ok(board) => view! { <Game board class reload=move || board_resource.refetch() /> }.into_any(),
+                        Ok(board) => view! { <Game board class comparison reload=move || board_resource.refetch() /> }.into_any(),
                         Err(error) => view! {
                             <h1>"Game"</h1>
                             <p role="alert">{crate::wire::error::sentence_case(&error.to_string())} ". "
@@ -47,7 +50,12 @@ pub fn GamePage() -> impl IntoView {
 }
 
 #[component]
-fn Game(board: Leaderboard, class: ClassData, reload: impl Fn() + Clone + 'static) -> impl IntoView {
+fn Game(
+    board: Leaderboard,
+    class: ClassData,
+    comparison: ComparisonData,
+    reload: impl Fn() + Clone + 'static,
+) -> impl IntoView {
     let game = board.game.clone();
     let window = Window { starts_at: game.starts_at, ends_at: game.ends_at };
     let now = ticking_clock(board.valued_at);
@@ -74,6 +82,7 @@ fn Game(board: Leaderboard, class: ClassData, reload: impl Fn() + Clone + 'stati
             </p>
         }))}
         <Standings rows=board.rows.clone() benchmark=board.benchmark.clone() is_final=board.is_final />
+        {(board.is_final && !board.rows.is_empty()).then(|| view! { <AgainstTheBenchmark rows=board.rows.clone() data=comparison /> })}
         {board.organiser.then(|| view! { <TeacherView game=game.id data=class /> })}
         <h2 class="section-title">"Rules"</h2>
         <Rules game />
