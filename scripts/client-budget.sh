@@ -5,12 +5,12 @@
 #
 # The issue's goal is 300 KB. Today's app is over it (docs/BENCHMARKS.md, "Client budget", says
 # by how much and why), so the default is a ratchet just above today's size: growth fails the
-# build, and each cut lowers the line. It was raised twice, each time measured and said why in
-# docs/BENCHMARKS.md: from 450 to 480 for orders that wait (issue 17), and from 480 to 534 for
-# games (issue 18: five pages, the teacher's view and the portfolio bar); the cut to 300 KB is
-# issue 19's.
+# build, and each cut lowers the line. It was raised three times, each time measured and said why
+# in docs/BENCHMARKS.md: from 450 to 480 for orders that wait (issue 17), from 480 to 534 for
+# games (issue 18: five pages, the teacher's view and the portfolio bar), and to 544 for running
+# a class (co-organisers, moving the end, the final chart); the cut to 300 KB is issue 19's.
 source "$(dirname "$0")/lib.sh"
-budget_kb="${CLIENT_BUDGET_KB:-534}"
+budget_kb="${CLIENT_BUDGET_KB:-544}"
 goal_kb=300
 pkg="$(site_root)/pkg"
 command -v brotli >/dev/null || fail "brotli is missing: run scripts/setup.sh build (or apt-get install brotli)"
