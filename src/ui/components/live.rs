@@ -60,6 +60,7 @@ pub struct LiveEvents {
     trades: RwSignal<u64>,
     watchlist: RwSignal<u64>,
     games: RwSignal<u64>,
+    boards: RwSignal<u64>,
     prices: RwSignal<u64>,
     quotes: RwSignal<HashMap<String, Quote>>,
     toasts: RwSignal<Vec<Toast>>,
@@ -89,6 +90,7 @@ pub fn provide_live_events() -> LiveEvents {
         trades: RwSignal::new(0),
         watchlist: RwSignal::new(0),
         games: RwSignal::new(0),
+        boards: RwSignal::new(0),
         prices: RwSignal::new(0),
         quotes: RwSignal::new(HashMap::new()),
         toasts: RwSignal::new(Vec::new()),
@@ -138,12 +140,19 @@ impl LiveEvents {
         self.watchlist.get()
     }
 
-    /// Bumped on every `game` event (the standings of a game the user organises or plays
-    /// changed) and `games` event (they joined or created one). A page showing one game reloads
-    /// on any of them: a learner is in a handful of games, and the server gathers each game's
-    /// changes to a few a second.
+    /// Bumped on every `games` event: the user's games changed (they joined, created, were
+    /// added to organise, or were removed from one). What lists their games or portfolios reloads.
     pub fn games_version(self) -> u64 {
         self.games.get()
+    }
+
+    /// Bumped on every `game` event (the standings of a game the user organises or plays
+    /// changed: a fill, a join, a new end, the final standings) and every `games` event. A page
+    /// showing one game reloads on it: a learner is in a handful of games, and the server gathers
+    /// each game's changes to a few a second. The portfolio bar does not, which halves what one
+    /// fill costs a class of open pages.
+    pub fn boards_version(self) -> u64 {
+        self.boards.get()
     }
 
     /// Bumped on every `prices` event.
@@ -221,7 +230,12 @@ impl LiveEvents {
     }
 
     pub fn receive_game_change(self) {
+        self.boards.update(|v| *v += 1);
+    }
+
+    pub fn receive_games_change(self) {
         self.games.update(|v| *v += 1);
+        self.boards.update(|v| *v += 1);
     }
 
     pub fn receive_prices(self, prices: PricesEvent) {
@@ -325,7 +339,7 @@ mod browser {
             listen(&source, PRICES_EVENT, move |p| live.receive_prices(p)),
             listen(&source, WATCHLIST_EVENT, move |_: serde::de::IgnoredAny| live.receive_watchlist_change()),
             listen(&source, GAME_EVENT, move |_: serde::de::IgnoredAny| live.receive_game_change()),
-            listen(&source, GAMES_EVENT, move |_: serde::de::IgnoredAny| live.receive_game_change()),
+            listen(&source, GAMES_EVENT, move |_: serde::de::IgnoredAny| live.receive_games_change()),
             listen(&source, READY_EVENT, move |_: ReadyEvent| live.receive_ready()),
         ];
         let closed = source.clone();

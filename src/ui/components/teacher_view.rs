@@ -39,7 +39,7 @@ impl ClassData {
         let class = Resource::new(
             move || {
                 let organisers = (add_organiser.version().get(), remove_organiser.version().get());
-                (game(), live.games_version(), adjust.version().get(), remove.version().get(), organisers)
+                (game(), live.boards_version(), adjust.version().get(), remove.version().get(), organisers)
             },
             |(game, ..)| game_class(game),
         );

@@ -23,21 +23,19 @@ use leptos_router::hooks::use_params_map;
 pub fn GamePage() -> impl IntoView {
     let live = use_live_events();
     let id = move || use_params_map().get().get("id").unwrap_or_default();
-    let board = Resource::new(move || (id(), live.games_version()), |(id, _)| game_leaderboard(id));
+    let board = Resource::new(move || (id(), live.boards_version()), |(id, _)| game_leaderboard(id));
     let board_resource = board;
     let class = ClassData::new(id);
     let comparison = ComparisonData::new(id, board);
     poll_while_offline(live, move || board.refetch());
-    // The route renders whole before its first byte (`SsrMode::Async`), so the head has the name.
-    let title = move || board.get().and_then(Result::ok).map_or_else(|| "Game".to_owned(), |board| board.game.name);
     view! {
-        <Title text=title />
         <section class="container page">
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the game…"</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
                         Ok(board) => view! { <Game board class comparison reload=move || board_resource.refetch() /> }.into_any(),
                         Err(error) => view! {
+                            <Title text="Game" />
                             <h1>"Game"</h1>
                             <p role="alert">{crate::wire::error::sentence_case(&error.to_string())} ". "
                                 <a href="/games">"Back to your games"</a></p>
@@ -64,7 +62,11 @@ fn Game(
     if !member {
         refresh_periodically(reload);
     }
+    // A fixed title, set once the board is here: the route renders whole before its first byte
+    // (`SsrMode::Async`), so the head has the name. (A title reading the board resource itself
+    // could be rendered after the page's reactive owner was gone, and panicked under load.)
     view! {
+        <Title text=game.name.clone() />
         <h1>{game.name.clone()}</h1>
         {(!game.description.is_empty()).then(|| view! { <p class="lead">{game.description.clone()}</p> })}
         <p class="game-phase" data-testid="game-phase">{move || phase_words(window, now.get())}</p>
