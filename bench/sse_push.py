@@ -211,7 +211,13 @@ class Target:
 
 
 async def http_request(
-    target: Target, method: str, path: str, *, cookie: str | None = None, form: dict | None = None
+    target: Target,
+    method: str,
+    path: str,
+    *,
+    cookie: str | None = None,
+    form: dict | None = None,
+    accept: str = "application/json",
 ) -> Response:
     """One request on its own connection (`Connection: close`), read to the end; not redirected.
 
@@ -221,7 +227,7 @@ async def http_request(
     lines = [
         f"{method} {path} HTTP/1.1",
         f"Host: {target.authority}",
-        "Accept: application/json",
+        f"Accept: {accept}",
         "Connection: close",
         "User-Agent: papertrade-sse-bench",
     ]
@@ -385,8 +391,13 @@ class SseStream:
             self.events[event.event] += 1
             if event.event == "ready" and self._ready_seen is not None and not self._ready_seen.done():
                 self._ready_seen.set_result(None)
-            elif event.event == "trade":
-                self._record_trade(event, now)
+            elif event.event != "ready":
+                self.on_event(event, now)
+
+    def on_event(self, event: SseEvent, now: float) -> None:
+        """Called for every event but `ready`, with its arrival time; a subclass may watch others."""
+        if event.event == "trade":
+            self._record_trade(event, now)
 
     def _record_trade(self, event: SseEvent, now: float) -> None:
         if self.trade_signal is None:
@@ -830,12 +841,17 @@ def render_docs_block(result: dict) -> str:
 
 
 def update_docs(path: str, result: dict) -> None:
+    replace_block(path, DOCS_BEGIN, DOCS_END, render_docs_block(result))
+
+
+def replace_block(path: str, begin_marker: str, end_marker: str, block: str) -> None:
+    """Replaces the text from `begin_marker` to `end_marker` (both included) in the file with `block`."""
     with open(path) as file:
         text = file.read()
-    begin, end = text.find(DOCS_BEGIN), text.find(DOCS_END)
+    begin, end = text.find(begin_marker), text.find(end_marker)
     if begin < 0 or end < begin:
-        raise SystemExit(f"{path} has no {DOCS_BEGIN} … {DOCS_END} block to fill")
-    text = text[:begin] + render_docs_block(result) + text[end + len(DOCS_END):]
+        raise SystemExit(f"{path} has no {begin_marker} … {end_marker} block to fill")
+    text = text[:begin] + block + text[end + len(end_marker):]
     with open(path, "w") as file:
         file.write(text)
 
