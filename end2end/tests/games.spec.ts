@@ -119,3 +119,74 @@ test("a teacher creates a game, two learners join with its code (one a guest), t
     expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
   }
 });
+
+/** Creates a game ending in a week, with late joining and a $1 commission; returns its path and code. */
+async function createGame(page: Page, name: string): Promise<{ gamePath: string; code: string }> {
+  await page.goto("/games/new");
+  await waitForHydration(page);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Starts").fill(localTime(-1));
+  await page.getByLabel("Ends").fill(localTime(7 * 24 * 60));
+  await page.getByLabel("Kind").selectOption("per_trade");
+  await page.getByLabel("Amount").fill("1");
+  await page.getByLabel("Players may join after the start").check();
+  await page.getByRole("button", { name: "Create the game" }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  return { gamePath: new URL(page.url()).pathname, code: (await page.getByTestId("join-code").textContent())!.trim() };
+}
+
+test("a co-organiser moves the end of a running game, and its final page charts each player against SPY", async ({ page, browser, isMobile }, testInfo) => {
+  test.setTimeout(240_000);
+  await signUp(page, "teacher");
+  const { gamePath, code } = await createGame(page, "Short contest");
+  const assistantPage = await newPage(browser, isMobile);
+  const assistant = await signUp(assistantPage, "assist");
+  const learner = await newPage(browser, isMobile);
+  const ada = await signUp(learner, "ada");
+  await learner.goto(`/games/join/${code.replace("-", "")}`);
+  await waitForHydration(learner);
+  await learner.getByRole("button", { name: "Join the game" }).click();
+  await expect(learner.getByRole("heading", { name: "Short contest" })).toBeVisible();
+  await buy(learner, "AAPL", 3);
+  await learner.goto(gamePath);
+  await waitForHydration(learner);
+
+  // The creator adds the assistant by username; a wrong name is refused in words, in place.
+  await page.goto(gamePath);
+  await waitForHydration(page);
+  const organisers = page.getByTestId("organisers");
+  await page.getByLabel("Add an organiser by username").fill(ada.username);
+  await page.getByRole("button", { name: "Add organiser" }).click();
+  await expect(page.getByText(`a player cannot organise the game too, and ${ada.username} plays in it`, { exact: false })).toBeVisible();
+  await page.getByLabel("Add an organiser by username").fill(`@${assistant.username.toUpperCase()}`);
+  await page.getByRole("button", { name: "Add organiser" }).click();
+  await expect(organisers.getByRole("listitem")).toHaveCount(2);
+  await expect(organisers).toContainText(assistant.username);
+  await expect(page.getByRole("button", { name: `Remove ${assistant.username} as an organiser` })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("game-organisers.png"), fullPage: true });
+
+  // The assistant sees the class, and moves the end to two minutes from now.
+  await assistantPage.goto(gamePath);
+  await waitForHydration(assistantPage);
+  await expect(assistantPage.getByTestId("teacher-view")).toContainText(ada.username);
+  await expect(assistantPage.getByRole("button", { name: /as an organiser$/ })).toHaveCount(0);
+  await assistantPage.getByText("Change when the game ends").click();
+  await assistantPage.getByLabel("New end (your time zone)").fill(localTime(2));
+  await assistantPage.getByRole("button", { name: "Move the end" }).click();
+  await expect(assistantPage.getByText("The end moved")).toBeVisible();
+  // Every open page of the game shows the new countdown without a reload.
+  await expect(learner.getByTestId("game-phase")).toContainText(/Ends in (1|2) min|Ends in \d+ s/, { timeout: 15_000 });
+
+  // The end passes; the final standings and the chart arrive on the open page.
+  await expect(learner.getByRole("heading", { name: "Final standings" })).toBeVisible({ timeout: 180_000 });
+  await expect(learner.getByTestId("winner")).toBeVisible();
+  const chart = learner.getByTestId("comparison");
+  await expect(chart.getByLabel("Player")).toHaveValue("1");
+  await expect(chart.getByRole("img")).toHaveAttribute("aria-label", new RegExp(`^${ada.username}: \\$10,000\\.00 to .*; SPY from the start: \\$10,000\\.00 to`));
+  await expect(chart.locator("figcaption")).toContainText("SPY from the start");
+  await expect(chart.locator("figcaption")).toContainText(/Low \$[\d,]+\.\d\d\s*High \$/);
+  await learner.screenshot({ path: testInfo.outputPath("game-final.png"), fullPage: true });
+
+  const results = await new AxeBuilder({ page: learner }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
+});

@@ -53,13 +53,21 @@ pub fn LineChart(points: Vec<PricePoint>, #[prop(into)] label: String) -> impl I
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" role="img" aria-label=summary.clone()>
                 <path class=if rising { "line up" } else { "line down" } d=d vector-effect="non-scaling-stroke" />
             </svg>
-            <figcaption class="chart-range">
-                <span>"Low " {low.to_usd()}</span>
-                <span>"High " {high.to_usd()}</span>
-            </figcaption>
+            <figcaption><ValueRange low high /></figcaption>
         </figure>
     }
     .into_any()
+}
+
+/// The value scale's ends, in words: the box has no axis, and a small move fills it.
+#[component]
+fn ValueRange(low: Money, high: Money) -> impl IntoView {
+    view! {
+        <div class="chart-range">
+            <span>"Low " {low.to_usd()}</span>
+            <span>"High " {high.to_usd()}</span>
+        </div>
+    }
 }
 
 /// "ada: $10,000.00 to $10,412.50 (+4.13%)".
@@ -95,9 +103,12 @@ pub fn ComparisonChart(
                 <path class="line reference" d=line(&reference) vector-effect="non-scaling-stroke" />
                 <path class="line ours" d=line(&ours) vector-effect="non-scaling-stroke" />
             </svg>
-            <figcaption class="chart-legend">
-                {lines[0].clone().map(|text| view! { <span class="legend ours">{text}</span> })}
-                {lines[1].clone().map(|text| view! { <span class="legend reference">{text}</span> })}
+            <figcaption>
+                <div class="chart-legend">
+                    {lines[0].clone().map(|text| view! { <span class="legend ours">{text}</span> })}
+                    {lines[1].clone().map(|text| view! { <span class="legend reference">{text}</span> })}
+                </div>
+                <ValueRange low high />
             </figcaption>
         </figure>
     }

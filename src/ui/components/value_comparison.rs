@@ -21,18 +21,33 @@ impl ComparisonData {
         board: Resource<Result<Leaderboard, AppError>>,
     ) -> ComparisonData {
         let query = use_query_map();
-        ComparisonData(Resource::new(
+        let chart = Resource::new(
             move || (game(), query.with(|q| q.get("place"))),
             move |(game, place)| async move {
                 match board.await {
-                    Ok(board) if board.is_final && !board.rows.is_empty() => {
+                    Ok(board) if shows_chart(&board) => {
                         game_comparison(game, place.unwrap_or_default()).await.map(Some)
                     }
                     _ => Ok(None),
                 }
             },
-        ))
+        );
+        // A game that ends while its page is open: the board turns final after the chart has
+        // answered "no chart yet", so ask again. (An effect, so only in the browser: the server
+        // renders the page once, with a board that is final or not.)
+        Effect::new(move |_| {
+            let now_final = board.with(|board| matches!(board, Some(Ok(board)) if shows_chart(board)));
+            if now_final && matches!(chart.get_untracked(), Some(Ok(None))) {
+                chart.refetch();
+            }
+        });
+        ComparisonData(chart)
     }
+}
+
+/// Whether the game page has a chart to show: only under final standings with someone on them.
+pub fn shows_chart(board: &Leaderboard) -> bool {
+    board.is_final && !board.rows.is_empty()
 }
 
 #[component]

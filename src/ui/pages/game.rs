@@ -11,7 +11,7 @@ use crate::ui::components::data_table::{Column, DataTable};
 use crate::ui::components::game_phase::{phase_words, ticking_clock};
 use crate::ui::components::live::{poll_while_offline, use_live_events};
 use crate::ui::components::teacher_view::{ClassData, TeacherView};
-use crate::ui::components::value_comparison::{AgainstTheBenchmark, ComparisonData};
+use crate::ui::components::value_comparison::{shows_chart, AgainstTheBenchmark, ComparisonData};
 use crate::ui::pages::dashboard::refresh_periodically;
 use crate::ui::pages::games::{go_to_game_after, JoinForm};
 use crate::wire::games::{BenchmarkRow, GameView, Leaderboard, LeaderboardRow};
@@ -84,7 +84,7 @@ fn Game(
             </p>
         }))}
         <Standings rows=board.rows.clone() benchmark=board.benchmark.clone() is_final=board.is_final />
-        {(board.is_final && !board.rows.is_empty()).then(|| view! { <AgainstTheBenchmark rows=board.rows.clone() data=comparison /> })}
+        {shows_chart(&board).then(|| view! { <AgainstTheBenchmark rows=board.rows.clone() data=comparison /> })}
         {board.organiser.then(|| view! { <TeacherView game=game.id data=class /> })}
         <h2 class="section-title">"Rules"</h2>
         <Rules game />
