@@ -37,6 +37,11 @@ const smtp = new SMTPServer({
   },
 });
 
+// A client that drops its connection (a test's server shutting down mid-session) is that
+// client's problem, as for any mail server: say so and keep serving. (Without a listener,
+// smtp-server's "error" event ends the process, and every later test finds no mailbox.)
+smtp.on("error", (error) => console.error(`mail-server: ${error.code ?? ""} ${error.message}`));
+
 const api = http.createServer((request, response) => {
   const url = new URL(request.url, "http://localhost");
   if (request.method === "GET" && url.pathname === "/messages") {
