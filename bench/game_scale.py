@@ -261,11 +261,17 @@ async def wait_for_all(signal: asyncio.Event, streams: list[GameStream], deadlin
             pass
 
 
-async def event_round(target, players, streams, signal, rng, number: int, args) -> Round:
-    """Order -> the game's event on every page."""
+async def round_trade(target, players, rng, number: int, args) -> tuple[Round, float]:
+    """A round's fill: a random player's order; the round so far, and when it began."""
     result = Round(number, rng.randrange(len(players)))
     t0 = time.perf_counter()
     result.side, result.order_ms, result.missed = await trade(target, players[result.player], args)
+    return result, t0
+
+
+async def event_round(target, players, streams, signal, rng, number: int, args) -> Round:
+    """Order -> the game's event on every page."""
+    result, t0 = await round_trade(target, players, rng, number, args)
     if result.missed:
         return result
     arrivals = await wait_for_all(signal, streams, t0 + args.round_timeout, lambda s: s.event_after(t0))
@@ -279,9 +285,7 @@ async def event_round(target, players, streams, signal, rng, number: int, args) 
 
 async def reload_round(target, players, streams, signal, rng, number: int, args) -> Round:
     """Order -> the event -> every page's leaderboard reloaded."""
-    result = Round(number, rng.randrange(len(players)))
-    t0 = time.perf_counter()
-    result.side, result.order_ms, result.missed = await trade(target, players[result.player], args)
+    result, t0 = await round_trade(target, players, rng, number, args)
     if result.missed:
         return result
     reloads = await wait_for_all(signal, streams, t0 + args.reload_timeout, lambda s: s.reload_after(t0))
