@@ -1,5 +1,5 @@
 # Papertrade — the two commands are `make run` and `make test`; see README.md.
-.PHONY: run test test-faults audit dev build setup reset-db db-start db-stop db-destroy psql bench bench-game bench-sse explain
+.PHONY: run test test-faults audit dev build setup reset-db db-start db-stop db-destroy psql bench bench-statements bench-game bench-sse explain
 
 run:            ## install what is missing, start PostgreSQL, build, migrate, seed, serve :3000
 	@scripts/run.sh
@@ -37,6 +37,9 @@ psql:           ## psql on the development database
 bench:          ## load benchmark (orders, pages, pgbench, nginx 1 vs 2 instances, Lighthouse), then games at class scale → docs/BENCHMARKS.md
 	@bench/load.sh
 	@bench/game_scale.sh
+
+bench-statements: ## what one market order costs PostgreSQL, statement by statement (pg_stat_statements)
+	@bench/statements.sh
 
 bench-game:     ## games at class scale: 500 players with the leaderboard open, live update and game page SSR latency
 	@bench/game_scale.sh

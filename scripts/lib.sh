@@ -36,8 +36,9 @@ locked_version() {
   awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
 
-# Where cargo-leptos puts the compiled site (CSS, JS, WASM, public files).
-site_root() { echo "$ROOT/target/site"; }
+# Where cargo-leptos puts the compiled site (CSS, JS, WASM, public files); PAPERTRADE_SITE_ROOT and
+# PAPERTRADE_SERVER_BINARY point the benchmarks at another build (an older commit's, to compare).
+site_root() { echo "${PAPERTRADE_SITE_ROOT:-$ROOT/target/site}"; }
 
 # wait_for URL PID LOG: until URL answers 2xx (10 s at most); fails at once, showing the end of
 # LOG, if process PID exits meanwhile.
@@ -50,7 +51,7 @@ wait_for() {
   done
   fail "$url did not answer within 10 s"
 }
-server_binary() { echo "$LEPTOS_TARGET_DIR/release/papertrade"; }
+server_binary() { echo "${PAPERTRADE_SERVER_BINARY:-$LEPTOS_TARGET_DIR/release/papertrade}"; }
 
 # Starts the project-local cluster. With "stop-on-exit", a cluster that was not already running
 # is stopped again when the calling script exits (one that was running is left alone).

@@ -56,3 +56,37 @@ async fn an_expired_session_is_gone_for_both_stores() {
     assert_eq!(ours.load(&expired.id).await.unwrap(), None);
     assert_eq!(theirs.load(&expired.id).await.unwrap(), None);
 }
+
+/// A signed-in user's requests keep their session alive: each moves the idle expiry on — but the
+/// session is written at most once a minute, not on every request.
+#[tokio::test]
+async fn an_active_session_moves_its_idle_expiry_on_at_most_once_a_minute() {
+    use std::str::FromStr;
+    let app = crate::harness::TestApp::spawn().await;
+    let client = crate::harness::browser();
+    crate::auth::sign_up(&app, &client, "idle@example.com", "idle").await;
+    let store = PgSessionStore::new(app.pool.clone());
+    let id: String = sqlx::query_scalar("SELECT id FROM tower_sessions.session").fetch_one(&app.pool).await.unwrap();
+    let id = Id::from_str(&id).unwrap();
+    let stored_expiry = || async {
+        let at: chrono::DateTime<chrono::Utc> =
+            sqlx::query_scalar("SELECT expiry_date FROM tower_sessions.session").fetch_one(&app.pool).await.unwrap();
+        at - chrono::Utc::now()
+    };
+
+    // The session as if its idle end were five minutes away; it was touched just now (the login).
+    let mut record = store.load(&id).await.unwrap().expect("the new session");
+    record.expiry_date = OffsetDateTime::now_utc() + Duration::minutes(5);
+    store.save(&record).await.unwrap();
+    assert!(crate::auth::viewer(&app, &client).await.is_some());
+    let left = stored_expiry().await;
+    assert!(left <= chrono::Duration::minutes(5), "written again within the minute: {left}");
+
+    // Last touched two minutes ago: the next request writes the session, with a whole idle time ahead.
+    let two_minutes_ago = chrono::Utc::now().timestamp() - 120;
+    record.data.insert("papertrade.touched_at".into(), serde_json::json!(two_minutes_ago));
+    store.save(&record).await.unwrap();
+    assert!(crate::auth::viewer(&app, &client).await.is_some());
+    let left = stored_expiry().await;
+    assert!(left > chrono::Duration::hours(23), "the idle expiry (24 h) moved on: {left}");
+}

@@ -271,8 +271,8 @@ async fn with_cash_for_k_shares_n_concurrent_buys_execute_exactly_k() {
         });
     }
     let statuses: Vec<u16> = tasks.join_all().await;
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), k as usize);
-    assert_eq!(statuses.iter().filter(|s| **s == 400).count(), 50 - k as usize);
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), k as usize, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 400).count(), 50 - k as usize, "{statuses:?}");
     let cash: Decimal = sqlx::query_scalar("SELECT cash_balance FROM portfolios").fetch_one(&app.pool).await.unwrap();
     assert_eq!(cash, dec!(0));
     let shares: i64 = sqlx::query_scalar("SELECT shares FROM holdings").fetch_one(&app.pool).await.unwrap();

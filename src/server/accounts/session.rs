@@ -26,6 +26,11 @@ pub type AuthSession = axum_login::AuthSession<Backend>;
 pub const COOKIE_NAME: &str = "papertrade_session";
 /// When the current login happened (Unix seconds), for the absolute session lifetime.
 const LOGGED_IN_AT: &str = "papertrade.logged_in_at";
+/// When a request of this session last moved its idle expiry on (Unix seconds).
+const TOUCHED_AT: &str = "papertrade.touched_at";
+/// How stale the idle expiry may get: a signed-in session is written at most once per this many
+/// seconds of activity, not on every request.
+const TOUCH_EVERY_SECS: i64 = 60;
 
 /// Sessions in PostgreSQL (table `tower_sessions.session`), an HttpOnly SameSite=Lax cookie,
 /// `Secure` when configured, expiring after the configured idle time.
@@ -54,7 +59,9 @@ pub async fn log_in(session: &mut AuthSession, user: &SessionUser) -> Result<(),
     // axum-login only rotates the id when nobody was signed in; we rotate on every login
     // (a second login, a guest upgrade, a refresh) so no earlier id stays valid.
     session.session.cycle_id().await.map_err(internal)?;
-    session.session.insert(LOGGED_IN_AT, chrono::Utc::now().timestamp()).await.map_err(internal)?;
+    let now = chrono::Utc::now().timestamp();
+    session.session.insert(LOGGED_IN_AT, now).await.map_err(internal)?;
+    session.session.insert(TOUCHED_AT, now).await.map_err(internal)?;
     if let Err(error) = crate::server::accounts::repo::users::record_login(session.backend.pool(), user.id).await {
         tracing::warn!(%error, "could not record the login time");
     }
@@ -83,12 +90,26 @@ pub async fn authenticate_and_log_in(
 pub async fn current_user(session: &mut AuthSession, config: &Config) -> Result<Option<SessionUser>, AppError> {
     let Some(user) = session.user.clone() else { return Ok(None) };
     let logged_in_at: Option<i64> = session.session.get(LOGGED_IN_AT).await.map_err(internal)?;
-    let age = chrono::Utc::now().timestamp() - logged_in_at.unwrap_or(0);
+    let now = chrono::Utc::now().timestamp();
+    let age = now - logged_in_at.unwrap_or(0);
     if u64::try_from(age).map_or(true, |age| age > config.session_absolute.as_secs()) {
         session.logout().await.map_err(internal)?;
         return Ok(None);
     }
+    touch(&session.session, now).await?;
     Ok(Some(user))
+}
+
+/// Moves the session's idle expiry on, at most once a minute. tower-sessions writes a session
+/// (and with it the expiry `Expiry::OnInactivity` computes) only when its data changed, so
+/// without this an active user's session would end `SESSION_IDLE_MINUTES` after their login;
+/// writing on every request instead would cost each request a statement.
+async fn touch(session: &tower_sessions::Session, now: i64) -> Result<(), AppError> {
+    let touched_at: Option<i64> = session.get(TOUCHED_AT).await.map_err(internal)?;
+    if touched_at.is_none_or(|at| now - at >= TOUCH_EVERY_SECS) {
+        session.insert(TOUCHED_AT, now).await.map_err(internal)?;
+    }
+    Ok(())
 }
 
 /// The signed-in user, or 401.

@@ -72,10 +72,10 @@ pub async fn publish_notification(
     Ok(view)
 }
 
-/// Queues an executed trade for the user's open pages (delivered when the transaction commits).
-pub async fn publish_trade(conn: &mut PgConnection, user_id: Uuid, trade: &TradeEvent) -> Result<(), sqlx::Error> {
-    events::insert(conn, user_id, TRADE_EVENT, &to_json(trade)).await?;
-    Ok(())
+/// An executed trade as the event the user's open pages get: its kind and payload. The fill's own
+/// statement stores it (`portfolio::repo::fills`), so it is delivered when the fill commits.
+pub fn trade_news(trade: &TradeEvent) -> (&'static str, serde_json::Value) {
+    (TRADE_EVENT, to_json(trade))
 }
 
 /// Tells the user's open pages that the watchlist or its alerts changed.

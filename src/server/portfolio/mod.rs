@@ -9,7 +9,7 @@ mod owned;
 pub mod repo;
 pub mod selection;
 
-pub use owned::{owned_in, owned_portfolio, owned_with_holdings, requested_portfolio, OwnedPortfolio, OwnedThisRender};
+pub use owned::{owned_for_order, owned_in, owned_portfolio, requested_portfolio, OwnedPortfolio, OwnedThisRender};
 
 use crate::domain::portfolio::{Holding, PortfolioKind};
 use crate::domain::valuation::{self, HoldingInput, PortfolioValue};

@@ -2,8 +2,9 @@
 //! once it has been resolved against the signed-in user here. Another user's id, an archived
 //! portfolio and an id that never existed all look the same: 404.
 
-use crate::domain::portfolio::{Holding, PortfolioKind};
-use crate::server::portfolio::repo::portfolios;
+use crate::domain::portfolio::PortfolioKind;
+use crate::domain::Symbol;
+use crate::server::portfolio::repo::portfolios::{self, OrderState};
 use crate::wire::AppError;
 use leptos::prelude::use_context;
 use sqlx::{PgConnection, PgPool};
@@ -58,15 +59,18 @@ pub async fn owned_in(pool: &PgPool, user_id: Uuid, requested: Option<Uuid>) -> 
     }
 }
 
-/// [`owned_portfolio`], with the portfolio's holdings as they are now (not locked), in one
-/// statement: what an order needs before its transaction, to quote them.
-pub async fn owned_with_holdings(
+/// [`owned_portfolio`] and what an order in `symbol` decides on (cash, holdings, what open
+/// orders hold back, the version), as they are now and not locked, in one statement.
+/// `except_order` is the open order being filled, if any.
+pub async fn owned_for_order(
     pool: &PgPool,
     user_id: Uuid,
     requested: Option<Uuid>,
-) -> Result<(OwnedPortfolio, Vec<Holding>), AppError> {
-    match portfolios::owned_with_holdings(&mut *pool.acquire().await?, user_id, requested).await? {
-        Some((id, kind, holdings)) => Ok((OwnedPortfolio { id, user_id, kind }, holdings)),
+    symbol: &Symbol,
+    except_order: Option<Uuid>,
+) -> Result<(OwnedPortfolio, OrderState), AppError> {
+    match portfolios::for_order(&mut *pool.acquire().await?, user_id, requested, symbol, except_order).await? {
+        Some(state) => Ok((OwnedPortfolio { id: state.stored.id, user_id, kind: state.kind }, state)),
         None => Err(not_found(requested)),
     }
 }

@@ -1,32 +1,38 @@
 //! The trade path: one [`Trading`] service, one method per step.
 //!
-//! 1. Quote, before anything is locked ([`Trading::quote_order`]): the order's own price (the
-//!    market must be open and know the symbol) and every holding's, for the value snapshot; the
-//!    holdings come with the ownership check, in one statement.
-//! 2. Execute, in one PostgreSQL transaction ([`Trading::execute`]): lock the portfolio row,
-//!    then its holding rows (always in that order), check what its open orders hold back
-//!    (`domain::buying_power`), apply the pure order rules, write the ledger
-//!    row, cash, holding, value snapshot and live event, commit. No quote is asked for while the
-//!    locks are held; if a holding appeared meanwhile that was not quoted, the transaction is
-//!    rolled back, it is quoted, and the order starts again. The `CHECK` constraints (cash ≥ 0,
-//!    shares > 0) are the backstop (docs/ORDERS.md, step by step).
-//! 3. After the commit ([`Trading::after_commit`]): metrics and the coach (with the lesson of a
+//! 1. Read and quote, before anything is locked: one statement checks ownership and reads what the
+//!    order decides on — cash, holdings, what open orders hold back, and the portfolio's version
+//!    (`portfolio::owned_for_order`); then the order's own price (the market must be open and know
+//!    the symbol) and every holding's, for the value snapshot.
+//! 2. Decide with the pure rules ([`settle`]): buying power, the fill, the value afterwards.
+//! 3. Write, in one statement that applies only at the version read (`portfolio::repo::fills`):
+//!    cash, ledger row, holding, value snapshot and live event. A market order in a personal
+//!    portfolio takes this path without a transaction of its own ([`Trading::unlocked`]): two round
+//!    trips. When the version moved meanwhile the statement writes nothing and the order is read
+//!    and decided again, up to [`UNLOCKED_TRIES`] times, then by the locking path.
+//! 4. The locking path ([`Trading::locked`]), for game portfolios (their rules read the game under
+//!    the lock), open orders the matcher fills (their row is claimed first) and orders that kept
+//!    losing the race: lock the portfolio (which moves its version), read the same state again,
+//!    decide, write with the same statement, commit. Nothing is quoted while the lock is held; a
+//!    holding that appeared unquoted rolls back, is quoted, and the order starts again. The
+//!    `CHECK` constraints (cash ≥ 0, shares > 0) are the backstop (docs/ORDERS.md, step by step).
+//! 5. After the commit ([`Trading::after_commit`]): metrics and the coach (with the lesson of a
 //!    market order far from the last close), outside the transaction.
 //!
 //! An idempotency key makes a retried order return the first execution instead of a second one
-//! ([`replay`]).
+//! ([`replay`]): the ledger's unique key stops the second write.
 
 mod replay;
+mod settle;
 
 pub use replay::rejected;
 
-use crate::domain::buying_power;
 use crate::domain::coach::order_lessons::far_from_close;
 use crate::domain::coach::Advice;
 use crate::domain::game::OrderFacts;
 use crate::domain::open_order::OrderKind;
-use crate::domain::order::{fill, Execution, Fill, OrderRejection};
-use crate::domain::portfolio::Holding;
+use crate::domain::order::{Execution, OrderRejection};
+use crate::domain::portfolio::PortfolioKind;
 use crate::domain::quote::Quote;
 use crate::domain::valuation::total_value;
 use crate::domain::{Money, Shares, Side, Symbol};
@@ -38,23 +44,29 @@ use crate::server::orders;
 use crate::server::platform::config::Config;
 use crate::server::platform::metrics::Metrics;
 use crate::server::platform::state::AppState;
-use crate::server::portfolio::repo::portfolios::{self, StoredPortfolio};
-use crate::server::portfolio::repo::{holdings, trades};
-use crate::server::portfolio::{self, history, OwnedPortfolio};
-use crate::wire::live::TradeEvent;
+use crate::server::portfolio::repo::fills::{self, Written};
+use crate::server::portfolio::repo::portfolios::{self, OrderState, StoredPortfolio};
+use crate::server::portfolio::{self, OwnedPortfolio};
 use crate::wire::AppError;
 use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
+use settle::{GameFill, Settled};
 use sqlx::{PgPool, Postgres, Transaction};
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// Times an order starts over because a holding appeared that had not been quoted; past this,
-/// the order is refused as a conflict (another order keeps changing the portfolio).
+/// Times a market order is read, decided and written without locks before it takes the locking
+/// path (each miss means another change to the portfolio committed in between).
+const UNLOCKED_TRIES: usize = 3;
+
+/// Times an order under the lock starts over because a holding appeared that had not been quoted;
+/// past this, the order is refused as a conflict (another order keeps changing the portfolio).
 const REQUOTES: usize = 3;
 
 /// An open order that another instance is filling, or a cancel holds, or that ended already.
 pub const ORDER_TAKEN: &str = "that order is being filled or cancelled already";
+
+const JUST_RESET: &str = "your portfolio was just reset; reload the page and try again";
 
 /// A market order, parsed — or an open order the matcher fills.
 pub struct OrderTicket {
@@ -93,12 +105,15 @@ impl FromRef<AppState> for Trading {
     }
 }
 
-/// The portfolio and its holdings, locked, with quotes for every holding.
+/// The portfolio locked, as the order finds it under the lock, with quotes for every holding.
 struct Locked<'m> {
     tx: Transaction<'static, Postgres>,
-    stored: StoredPortfolio,
+    state: OrderState,
     book: PriceBook<'m>,
 }
+
+/// An order's answer and the portfolio as it left it (for the coach).
+type Done = (Execution, StoredPortfolio);
 
 impl Trading {
     /// Places a market order at the current price in the portfolio `requested` of `user_id`
@@ -111,14 +126,14 @@ impl Trading {
         ticket: &OrderTicket,
     ) -> Result<Execution, AppError> {
         let now = Utc::now();
-        // The ownership check, and the holdings to quote before anything is locked: one statement.
-        let (portfolio, held) = portfolio::owned_with_holdings(&self.pool, user_id, requested).await?;
+        let (portfolio, state) =
+            portfolio::owned_for_order(&self.pool, user_id, requested, &ticket.symbol, None).await?;
         let quote = match self.quote_order(&ticket.symbol, now).await {
             Ok(quote) => quote,
             Err(no_price) => {
                 // A retry of an order that already executed gets its receipt even when nothing
                 // can be priced now (the market has closed since, or quotes are down). When a
-                // price is there, the transaction finds the retry under the portfolio's lock.
+                // price is there, the ledger's unique key finds the retry when it writes.
                 if let Some(execution) = replay::earlier_execution(&self.pool, portfolio, ticket).await? {
                     return Ok(execution);
                 }
@@ -128,11 +143,11 @@ impl Trading {
                 });
             }
         };
-        self.run(portfolio, held, ticket, &quote, now).await
+        self.run(portfolio, state, ticket, &quote, now).await
     }
 
     /// Fills the open order `ticket.from_order` of `placed_by` in `portfolio_id` at `quote`:
-    /// the same steps as a market order, after the same ownership check.
+    /// the same steps as a market order, after the same ownership check, under the lock.
     pub async fn fill_open_order(
         &self,
         placed_by: Uuid,
@@ -140,24 +155,33 @@ impl Trading {
         ticket: &OrderTicket,
         quote: &Quote,
     ) -> Result<Execution, AppError> {
-        let (portfolio, held) = portfolio::owned_with_holdings(&self.pool, placed_by, Some(portfolio_id)).await?;
-        self.run(portfolio, held, ticket, quote, quote.as_of).await
+        let this_order = ticket.from_order.as_ref().map(|order| order.id);
+        let (portfolio, state) =
+            portfolio::owned_for_order(&self.pool, placed_by, Some(portfolio_id), &ticket.symbol, this_order).await?;
+        self.run(portfolio, state, ticket, quote, quote.as_of).await
     }
 
-    /// Quotes the holdings, locks, executes at `quote`, and follows the commit.
+    /// Quotes the holdings, executes at `quote` (without locks when it can), and follows the commit.
     async fn run(
         &self,
         portfolio: OwnedPortfolio,
-        held: Vec<Holding>,
+        state: OrderState,
         ticket: &OrderTicket,
         quote: &Quote,
         now: DateTime<Utc>,
     ) -> Result<Execution, AppError> {
         let mut book = PriceBook::new(&self.market, now);
         book.insert(ticket.symbol.clone(), quote.clone());
-        book.fetch(held.into_iter().map(|holding| holding.symbol).collect()).await;
-        let locked = self.lock_quoted(portfolio, ticket, book).await?;
-        let (execution, stored) = self.execute(portfolio, ticket, quote, locked).await?;
+        book.fetch(state.stored.holdings.iter().map(|holding| holding.symbol.clone()).collect()).await;
+        let unlocked = portfolio.kind() == PortfolioKind::Personal && ticket.from_order.is_none();
+        let done = match unlocked {
+            true => self.unlocked(portfolio, state, ticket, quote, &mut book).await?,
+            false => None,
+        };
+        let (execution, stored) = match done {
+            Some(done) => done,
+            None => self.locked(portfolio, ticket, quote, book).await?,
+        };
         if !execution.replayed {
             // A market order far from the last close is a moment to explain limit orders.
             let lesson = ticket.from_order.is_none().then(|| {
@@ -181,16 +205,111 @@ impl Trading {
         })
     }
 
-    /// Begins the order's transaction and locks the portfolio and its holdings — starting over
-    /// (after quoting it) whenever a holding is locked that `book` has no quote for.
-    /// An open order is claimed first (its row, skipped if another instance or a cancel holds
-    /// it): order row, then portfolio, then holdings, always in that order.
+    /// Decides the order on `state` and writes it in one statement that applies only at the
+    /// version read; a miss reads the portfolio again. `None`: every try missed (the caller takes
+    /// the locking path).
+    async fn unlocked(
+        &self,
+        portfolio: OwnedPortfolio,
+        mut state: OrderState,
+        ticket: &OrderTicket,
+        quote: &Quote,
+        book: &mut PriceBook<'_>,
+    ) -> Result<Option<Done>, AppError> {
+        // A connection per statement: a refusal's replay check takes one of its own.
+        for attempt in 1..=UNLOCKED_TRIES {
+            let unquoted = book.unasked(state.stored.holdings.iter().map(|holding| &holding.symbol));
+            if !unquoted.is_empty() {
+                book.fetch(unquoted).await;
+            }
+            let fill = match settle::allowed(ticket, quote, &state.stored, state.reserved) {
+                Ok(fill) => fill,
+                Err(rejection) => {
+                    return self.refused(portfolio, ticket, Refused::Rules(rejection), state.stored).await.map(Some)
+                }
+            };
+            let settled = settle::settle(ticket, state.stored, book, fill, GameFill::NONE);
+            let write = settled.write(portfolio, ticket);
+            let written = fills::write(&mut *self.pool.acquire().await?, &write, state.version).await?;
+            match written {
+                Written::Done => return Ok(Some((settled.execution(ticket), settled.stored))),
+                Written::KeyUsed => return self.replayed(portfolio, ticket, settled.stored).await.map(Some),
+                Written::VersionMoved => tracing::debug!(attempt, "the portfolio changed since it was read"),
+            }
+            let mut conn = self.pool.acquire().await?;
+            state = portfolios::for_order(&mut conn, portfolio.user_id(), Some(portfolio.id()), &ticket.symbol, None)
+                .await?
+                .ok_or_else(|| AppError::Conflict(JUST_RESET.into()))?;
+        }
+        Ok(None)
+    }
+
+    /// The locking path: decides the order on the portfolio as it is under its lock, writes it
+    /// with the same statement, and commits.
+    async fn locked(
+        &self,
+        portfolio: OwnedPortfolio,
+        ticket: &OrderTicket,
+        quote: &Quote,
+        book: PriceBook<'_>,
+    ) -> Result<Done, AppError> {
+        let Locked { mut tx, state, book } = self.lock_quoted(portfolio, ticket, book).await?;
+        let fill = match settle::allowed(ticket, quote, &state.stored, state.reserved) {
+            Ok(fill) => fill,
+            Err(rejection) => {
+                drop(tx);
+                return self.refused(portfolio, ticket, Refused::Rules(rejection), state.stored).await;
+            }
+        };
+        // In a game, its rules decide too, and the fill pays the game's commission.
+        let charged = self
+            .in_game(&mut tx, portfolio, &state.stored, &book, ticket, quote)
+            .await
+            .and_then(|game| settle::charge(fill, game));
+        let (fill, game) = match charged {
+            Ok(charged) => charged,
+            Err(error) => {
+                drop(tx);
+                return self.refused(portfolio, ticket, Refused::Game(error), state.stored).await;
+            }
+        };
+        let settled: Settled = settle::settle(ticket, state.stored, &book, fill, game);
+        match fills::write(&mut tx, &settled.write(portfolio, ticket), state.version).await? {
+            Written::Done => {}
+            Written::KeyUsed => {
+                drop(tx);
+                return self.replayed(portfolio, ticket, settled.stored).await;
+            }
+            Written::VersionMoved => {
+                // Only a lock holder moves the version, and this transaction holds the lock.
+                tracing::error!(portfolio_id = %portfolio.id(), "the version moved under the portfolio's lock");
+                return Err(AppError::Internal);
+            }
+        }
+        if let Some(order) = &ticket.from_order {
+            let trade_id = settled.execution(ticket).trade_id;
+            orders::repo::mark_filled(&mut tx, order.id, trade_id, &order.reason).await?;
+            let news = NewNotification::order_news(portfolio.user_id(), "Your order filled", &order.reason, book.now());
+            live::publish_notification(&mut tx, &news).await?;
+        }
+        if let Some(game_id) = settled.game.game_id {
+            live::publish_game_change(&mut *tx, game_id).await?;
+        }
+        tx.commit().await?;
+        Ok((settled.execution(ticket), settled.stored))
+    }
+
+    /// Begins the order's transaction, locks the portfolio and reads it again — starting over
+    /// (after quoting it) whenever it holds a symbol `book` has no quote for. An open order is
+    /// claimed first (its row, skipped if another instance or a cancel holds it): order row, then
+    /// portfolio, always in that order.
     async fn lock_quoted<'m>(
         &self,
         portfolio: OwnedPortfolio,
         ticket: &OrderTicket,
         mut book: PriceBook<'m>,
     ) -> Result<Locked<'m>, AppError> {
+        let this_order = ticket.from_order.as_ref().map(|order| order.id);
         for _ in 0..=REQUOTES {
             let mut tx = crate::server::platform::db::begin(&self.pool).await?;
             if let Some(order) = &ticket.from_order {
@@ -198,14 +317,16 @@ impl Trading {
                     return Err(AppError::Conflict(ORDER_TAKEN.into()));
                 }
             }
-            let mut stored = portfolios::lock(&mut tx, portfolio.id()).await?.ok_or_else(|| {
-                // A reset archived it while this order waited.
-                AppError::Conflict("your portfolio was just reset; reload the page and try again".into())
-            })?;
-            stored.holdings = holdings::lock_all(&mut tx, portfolio.id()).await?;
-            let unquoted = book.unasked(stored.holdings.iter().map(|holding| &holding.symbol));
+            // A reset archived it while this order waited: no lock, no state.
+            let just_reset = || AppError::Conflict(JUST_RESET.into());
+            portfolios::lock(&mut tx, portfolio.id()).await?.ok_or_else(just_reset)?;
+            let state =
+                portfolios::for_order(&mut tx, portfolio.user_id(), Some(portfolio.id()), &ticket.symbol, this_order)
+                    .await?
+                    .ok_or_else(just_reset)?;
+            let unquoted = book.unasked(state.stored.holdings.iter().map(|holding| &holding.symbol));
             if unquoted.is_empty() {
-                return Ok(Locked { tx, stored, book });
+                return Ok(Locked { tx, state, book });
             }
             drop(tx);
             book.fetch(unquoted).await;
@@ -213,125 +334,9 @@ impl Trading {
         Err(AppError::Conflict("your portfolio is changing too fast to value; please try again".into()))
     }
 
-    /// Applies the order to the locked portfolio and commits. Returns the execution and the
-    /// portfolio as the order left it (for the coach).
-    async fn execute(
-        &self,
-        portfolio: OwnedPortfolio,
-        ticket: &OrderTicket,
-        quote: &Quote,
-        locked: Locked<'_>,
-    ) -> Result<(Execution, StoredPortfolio), AppError> {
-        let Locked { mut tx, mut stored, book } = locked;
-        let now = book.now();
-        let index = stored.holdings.iter().position(|holding| holding.symbol == ticket.symbol);
-        let position = index.map(|i| stored.holdings[i].position);
-        // What the portfolio's open orders hold back is not for this order to spend or sell.
-        let this_order = ticket.from_order.as_ref().map(|order| order.id);
-        let reserved = orders::repo::reserved(&mut tx, portfolio.id(), &ticket.symbol, this_order).await?;
-        let held = position.map_or(0, |position| position.shares);
-        let (cash, symbol) = (stored.cash, &ticket.symbol);
-        let allowed = buying_power::check(symbol, ticket.side, ticket.quantity, quote.price, cash, held, reserved)
-            .and_then(|()| fill(symbol, cash, position, ticket.side, ticket.quantity, quote.price));
-        // In a game, its rules decide too, and the fill pays the game's commission.
-        let allowed = match allowed {
-            Ok(fill) => self
-                .in_game(&mut tx, portfolio, &stored, &book, ticket, quote)
-                .await
-                .and_then(|game| charge(fill, game))
-                .map_err(Refused::Game),
-            Err(rejection) => Err(Refused::Rules(rejection)),
-        };
-        let (fill, GameFill { game_id, commission }) = match allowed {
-            Ok(charged) => charged,
-            Err(refused) => {
-                // A retry is judged against the portfolio its first execution changed (the
-                // shares it sold are gone): before refusing, look for that execution.
-                drop(tx);
-                return match replay::earlier_execution(&self.pool, portfolio, ticket).await? {
-                    Some(execution) => Ok((execution, stored)),
-                    None => Err(match refused {
-                        Refused::Rules(rejection) => self.reject(rejection),
-                        Refused::Game(error) => {
-                            games::note_refusal(&self.pool, portfolio.id(), &error).await;
-                            error
-                        }
-                    }),
-                };
-            }
-        };
-        // The holdings as this order leaves them, for the value snapshot and the coach.
-        match (index, fill.position_after) {
-            (Some(i), Some(after)) => stored.holdings[i].position = after,
-            (Some(i), None) => drop(stored.holdings.remove(i)),
-            (None, Some(position)) => stored.holdings.push(Holding { symbol: ticket.symbol.clone(), position }),
-            (None, None) => {}
-        }
-        stored.cash = fill.cash_after;
-        let trade = trades::NewTrade {
-            portfolio_id: portfolio.id(),
-            symbol: &ticket.symbol,
-            side: ticket.side,
-            quantity: ticket.quantity,
-            price: fill.price,
-            amount: fill.amount,
-            realized_pnl: fill.realized_pnl,
-            cash_after: fill.cash_after,
-            idempotency_key: ticket.idempotency_key,
-            order_id: this_order,
-            commission,
-            executed_at: now,
-        };
-        // The ledger row first: its idempotency key is unique per portfolio, so a retry of an
-        // order that executed stops here, under the portfolio's lock, and gets the first receipt.
-        let Some(trade_id) = trades::insert_once(&mut tx, &trade).await? else {
-            drop(tx);
-            let execution = replay::earlier_execution(&self.pool, portfolio, ticket)
-                .await?
-                .ok_or_else(|| AppError::Conflict("this order is being placed already; reload the page".into()))?;
-            return Ok((execution, stored));
-        };
-        if let Some(order) = &ticket.from_order {
-            orders::repo::mark_filled(&mut tx, order.id, trade_id, &order.reason).await?;
-            let news = NewNotification::order_news(portfolio.user_id(), "Your order filled", &order.reason, now);
-            live::publish_notification(&mut tx, &news).await?;
-        }
-        portfolios::set_cash(&mut tx, portfolio.id(), fill.cash_after).await?;
-        holdings::save(&mut tx, portfolio.id(), &ticket.symbol, fill.position_after.as_ref()).await?;
-        let value_after = total_value(fill.cash_after, &portfolio::priced(&book, &stored.holdings, &[]));
-        history::record_trade(&mut tx, portfolio.id(), fill.cash_after, value_after, now).await?;
-        let event = TradeEvent {
-            portfolio_id: portfolio.id(),
-            trade_id,
-            symbol: ticket.symbol.to_string(),
-            side: ticket.side,
-            quantity: ticket.quantity.get(),
-            price: fill.price,
-            executed_at: now,
-        };
-        live::publish_trade(&mut tx, portfolio.user_id(), &event).await?;
-        if let Some(game_id) = game_id {
-            live::publish_game_change(&mut *tx, game_id).await?;
-        }
-        tx.commit().await?;
-        let execution = Execution {
-            trade_id,
-            symbol: ticket.symbol.clone(),
-            side: ticket.side,
-            quantity: ticket.quantity,
-            price: fill.price,
-            amount: fill.amount,
-            cash_after: fill.cash_after,
-            realized_pnl: fill.realized_pnl,
-            executed_at: now,
-            replayed: false,
-        };
-        Ok((execution, stored))
-    }
-
     /// The game of a game portfolio's fill and the commission it pays, once the game's rules
     /// allow the order (a refusal names the rule); no game and no commission outside games.
-    /// Under the order's locks.
+    /// Under the order's lock.
     async fn in_game(
         &self,
         tx: &mut Transaction<'static, Postgres>,
@@ -342,7 +347,7 @@ impl Trading {
         quote: &Quote,
     ) -> Result<GameFill, AppError> {
         let Some(game) = games::of_portfolio(tx, portfolio.kind(), portfolio.id()).await? else {
-            return Ok(GameFill { game_id: None, commission: Money::ZERO });
+            return Ok(GameFill::NONE);
         };
         let held = stored.holdings.iter().find(|holding| holding.symbol == ticket.symbol);
         let position_value = held.map_or(Money::ZERO, |holding| {
@@ -362,6 +367,41 @@ impl Trading {
         };
         let commission = game.check(tx, portfolio.id(), facts).await?;
         Ok(GameFill { game_id: Some(game.game_id), commission })
+    }
+
+    /// A refused order's answer. A retry is judged against the portfolio its first execution
+    /// changed (the shares it sold are gone): before refusing, look for that execution.
+    async fn refused(
+        &self,
+        portfolio: OwnedPortfolio,
+        ticket: &OrderTicket,
+        refused: Refused,
+        stored: StoredPortfolio,
+    ) -> Result<Done, AppError> {
+        match replay::earlier_execution(&self.pool, portfolio, ticket).await? {
+            Some(execution) => Ok((execution, stored)),
+            None => Err(match refused {
+                Refused::Rules(rejection) => self.reject(rejection),
+                Refused::Game(error) => {
+                    games::note_refusal(&self.pool, portfolio.id(), &error).await;
+                    error
+                }
+            }),
+        }
+    }
+
+    /// The answer to an order whose idempotency key the portfolio's ledger already holds: the
+    /// first execution's receipt.
+    async fn replayed(
+        &self,
+        portfolio: OwnedPortfolio,
+        ticket: &OrderTicket,
+        stored: StoredPortfolio,
+    ) -> Result<Done, AppError> {
+        let execution = replay::earlier_execution(&self.pool, portfolio, ticket)
+            .await?
+            .ok_or_else(|| AppError::Conflict("this order is being placed already; reload the page".into()))?;
+        Ok((execution, stored))
     }
 
     /// What follows a committed order: it is counted, and the coach looks at the portfolio as
@@ -393,29 +433,11 @@ impl Trading {
     }
 }
 
-/// Why an order is refused under its locks: the order rules (counted as a rejection), or its
-/// game (a rule of the game, or a commission the cash cannot pay).
+/// Why an order is refused: the order rules (counted as a rejection), or its game (a rule of
+/// the game, or a commission the cash cannot pay).
 enum Refused {
     Rules(OrderRejection),
     Game(AppError),
-}
-
-/// The fill with `commission` out of its cash; refused when the cash cannot pay both.
-/// The game a fill counts in (its leaderboard changes) and the commission it pays.
-struct GameFill {
-    game_id: Option<Uuid>,
-    commission: Money,
-}
-
-fn charge(fill: Fill, game: GameFill) -> Result<(Fill, GameFill), AppError> {
-    let commission = game.commission;
-    match fill.cash_after.checked_sub(commission).filter(|left| !left.is_negative()) {
-        Some(cash_after) => Ok((Fill { cash_after, ..fill }, game)),
-        None => Err(AppError::field(
-            "quantity",
-            format!("not enough cash for this order and its {} commission; try fewer shares", commission.to_usd()),
-        )),
-    }
 }
 
 /// Why an order cannot be priced now.

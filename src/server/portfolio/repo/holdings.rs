@@ -19,15 +19,6 @@ impl FromRow<'_, PgRow> for Holding {
     }
 }
 
-/// Every holding of the portfolio, locked until the transaction ends: an order needs its own
-/// position and, for the value snapshot, all the rest.
-pub async fn lock_all(conn: &mut PgConnection, portfolio_id: Uuid) -> Result<Vec<Holding>, sqlx::Error> {
-    sqlx::query_as("SELECT symbol, shares, average_price FROM holdings WHERE portfolio_id = $1 FOR UPDATE")
-        .bind(portfolio_id)
-        .fetch_all(conn)
-        .await
-}
-
 /// The shares of `symbol` the portfolio holds (0 when none).
 pub async fn shares_of(conn: &mut PgConnection, portfolio_id: Uuid, symbol: &Symbol) -> Result<i64, sqlx::Error> {
     let shares: Option<i64> = sqlx::query_scalar("SELECT shares FROM holdings WHERE portfolio_id = $1 AND symbol = $2")

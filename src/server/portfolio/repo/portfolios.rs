@@ -1,7 +1,8 @@
 //! The `portfolios` table.
 
+use crate::domain::buying_power::Reserved;
 use crate::domain::portfolio::{Holding, PortfolioKind};
-use crate::domain::Money;
+use crate::domain::{Money, Symbol};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::postgres::PgRow;
@@ -88,27 +89,6 @@ struct Owned {
     kind: PortfolioKind,
 }
 
-/// [`owned`] and that portfolio's holdings as they are now (not locked), in one statement.
-pub async fn owned_with_holdings(
-    conn: &mut PgConnection,
-    user_id: Uuid,
-    requested: Option<Uuid>,
-) -> Result<Option<(Uuid, PortfolioKind, Vec<Holding>)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT p.id, p.kind, h.symbol, h.shares, h.average_price
-         FROM portfolios p LEFT JOIN holdings h ON h.portfolio_id = p.id
-         WHERE p.user_id = $1 AND p.archived_at IS NULL
-           AND CASE WHEN $2::uuid IS NULL THEN p.kind = 'personal' ELSE p.id = $2 END",
-    )
-    .bind(user_id)
-    .bind(requested)
-    .fetch_all(conn)
-    .await?;
-    let Some(first) = rows.first() else { return Ok(None) };
-    let Owned { id, kind } = Owned::from_row(first)?;
-    Ok(Some((id, kind, joined_holdings(&rows)?)))
-}
-
 /// The holdings side of rows of `portfolios p LEFT JOIN holdings h`: a portfolio without
 /// holdings is one row of NULLs there.
 fn joined_holdings(rows: &[PgRow]) -> Result<Vec<Holding>, sqlx::Error> {
@@ -158,17 +138,77 @@ pub async fn archive(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Erro
 }
 
 /// The active portfolio `id` (with no holdings read yet), locked until the transaction ends;
-/// `None` once it is archived (a reset that committed while this waited). Orders lock the
-/// portfolio first and its holdings second, always in that order, so they cannot deadlock.
+/// `None` once it is archived (a reset that committed while this waited). Taking the lock
+/// announces a change: the version moves on, so an order that read the portfolio without locks
+/// finds its fill's statement writes nothing ([`super::fills`]). Orders lock the portfolio before
+/// anything else of it, so they cannot deadlock.
 pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Option<StoredPortfolio>, sqlx::Error> {
     let row: Option<(Uuid, Decimal, Decimal, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT id, cash_balance, starting_cash, created_at FROM portfolios
-         WHERE id = $1 AND archived_at IS NULL FOR UPDATE",
+        "UPDATE portfolios SET version = version + 1 WHERE id = $1 AND archived_at IS NULL
+         RETURNING id, cash_balance, starting_cash, created_at",
     )
     .bind(id)
     .fetch_optional(conn)
     .await?;
     Ok(row.map(stored))
+}
+
+/// What an order decides on, as one statement saw it: the portfolio, its holdings, what its open
+/// orders hold back, and the version those belong to.
+pub struct OrderState {
+    pub kind: PortfolioKind,
+    pub version: i64,
+    pub stored: StoredPortfolio,
+    pub reserved: Reserved,
+}
+
+/// The active portfolio `requested` of `user_id` (their personal one when `None`) as an order in
+/// `symbol` sees it, in one statement and without locks; `None` when the user has no such
+/// portfolio. `except_order` is an open order being filled: what it holds back is its own.
+pub async fn for_order(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    requested: Option<Uuid>,
+    symbol: &Symbol,
+    except_order: Option<Uuid>,
+) -> Result<Option<OrderState>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.kind, p.version, p.cash_balance, p.starting_cash, p.created_at,
+                r.cash AS reserved_cash, r.shares AS reserved_shares, h.symbol, h.shares, h.average_price
+         FROM portfolios p
+         CROSS JOIN LATERAL (
+             SELECT coalesce(sum(o.reserved_cash), 0) AS cash,
+                    coalesce(sum(o.quantity) FILTER (WHERE o.side = 'sell' AND o.symbol = $3), 0)::bigint AS shares
+             FROM orders o
+             WHERE o.portfolio_id = p.id AND o.state = 'open' AND o.id IS DISTINCT FROM $4
+         ) r
+         LEFT JOIN holdings h ON h.portfolio_id = p.id
+         WHERE p.user_id = $1 AND p.archived_at IS NULL
+           AND CASE WHEN $2::uuid IS NULL THEN p.kind = 'personal' ELSE p.id = $2 END",
+    )
+    .bind(user_id)
+    .bind(requested)
+    .bind(symbol.as_str())
+    .bind(except_order)
+    .fetch_all(conn)
+    .await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let Owned { kind, .. } = Owned::from_row(first)?;
+    let row = (
+        first.try_get("id")?,
+        first.try_get("cash_balance")?,
+        first.try_get("starting_cash")?,
+        first.try_get("created_at")?,
+    );
+    Ok(Some(OrderState {
+        kind,
+        version: first.try_get("version")?,
+        stored: StoredPortfolio { holdings: joined_holdings(&rows)?, ..stored(row) },
+        reserved: Reserved {
+            cash: Money::from_decimal(first.try_get("reserved_cash")?),
+            shares: first.try_get("reserved_shares")?,
+        },
+    }))
 }
 
 fn stored((id, cash, starting_cash, opened_at): (Uuid, Decimal, Decimal, DateTime<Utc>)) -> StoredPortfolio {

@@ -16,7 +16,7 @@ pub enum SnapshotKind {
 }
 
 impl SnapshotKind {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             SnapshotKind::Open => "open",
             SnapshotKind::Trade => "trade",
