@@ -19,6 +19,7 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 fi
 source "$ROOT/bench/lib.sh"
 cd "$ROOT"
+"$ROOT/scripts/setup.sh" bench
 ensure_release_build "${BENCH_BUILD:-0}"
 
 port="${BENCH_PORT:-3140}"

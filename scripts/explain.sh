@@ -186,36 +186,58 @@ plan "history: CSV export" "src/server/portfolio/repo/trades.rs: list — ledger
          WHERE portfolio_id = \$1 AND (\$2::text IS NULL OR symbol = \$2) AND (\$3::text IS NULL OR side = \$3)
          ORDER BY executed_at DESC, id DESC LIMIT \$4 OFFSET \$5" "$P" "NULL" "NULL" "NULL" "0"
 
-# --- order execution (src/server/trading/mod.rs: place_order, one transaction) ---
-plan "order: whose portfolio, and its holdings" "src/server/portfolio/repo/portfolios.rs: owned_with_holdings — Trading::place, before BEGIN" \
-  "SELECT p.id, p.kind, h.symbol, h.shares, h.average_price
-         FROM portfolios p LEFT JOIN holdings h ON h.portfolio_id = p.id
+# --- order execution (src/server/trading/mod.rs: Trading::place, one read and one write) ---
+plan "order: read what it decides on" "src/server/portfolio/repo/portfolios.rs: for_order — Trading::place, without locks" \
+  "SELECT p.id, p.kind, p.version, p.cash_balance, p.starting_cash, p.created_at,
+                r.cash AS reserved_cash, r.shares AS reserved_shares, h.symbol, h.shares, h.average_price
+         FROM portfolios p
+         CROSS JOIN LATERAL (
+             SELECT coalesce(sum(o.reserved_cash), 0) AS cash,
+                    coalesce(sum(o.quantity) FILTER (WHERE o.side = 'sell' AND o.symbol = \$3), 0)::bigint AS shares
+             FROM orders o
+             WHERE o.portfolio_id = p.id AND o.state = 'open' AND o.id IS DISTINCT FROM \$4
+         ) r
+         LEFT JOIN holdings h ON h.portfolio_id = p.id
          WHERE p.user_id = \$1 AND p.archived_at IS NULL
-           AND CASE WHEN \$2::uuid IS NULL THEN p.kind = 'personal' ELSE p.id = \$2 END" "$U" "NULL"
-plan "order: lock portfolio" "src/server/portfolio/repo/portfolios.rs: lock — Trading::lock_quoted" \
-  "SELECT id, cash_balance, starting_cash, created_at FROM portfolios WHERE id = \$1 AND archived_at IS NULL FOR UPDATE" "$P"
-plan "order: idempotency check" "src/server/portfolio/repo/trades.rs: by_idempotency_key — place_order step 2 (and earlier_execution)" \
+           AND CASE WHEN \$2::uuid IS NULL THEN p.kind = 'personal' ELSE p.id = \$2 END" "$U" "NULL" "'AAPL'" "NULL::uuid"
+plan "order: lock portfolio (the locking path)" "src/server/portfolio/repo/portfolios.rs: lock — Trading::lock_quoted, orders::place" \
+  "UPDATE portfolios SET version = version + 1 WHERE id = \$1 AND archived_at IS NULL
+         RETURNING id, cash_balance, starting_cash, created_at" "$P"
+plan "order: idempotency check" "src/server/portfolio/repo/trades.rs: by_idempotency_key — replay::earlier_execution" \
   "SELECT id, symbol, side, quantity, price, amount, realized_pnl, cash_after, executed_at
          FROM trades WHERE portfolio_id = \$1 AND idempotency_key = \$2" "$P" "$(lit "$TRADE_KEY")"
-plan "order: lock holding" "src/server/portfolio/repo/holdings.rs: lock — place_order step 3" \
-  "SELECT shares, average_price FROM holdings WHERE portfolio_id = \$1 AND symbol = \$2 FOR UPDATE" "$P" "'AAPL'"
-plan "order: set cash" "src/server/portfolio/repo/portfolios.rs: set_cash — place_order step 4" \
-  "UPDATE portfolios SET cash_balance = \$2 WHERE id = \$1" "$P" "1234.56"
-plan "order: save holding" "src/server/portfolio/repo/holdings.rs: save — place_order step 5" \
-  "INSERT INTO holdings (portfolio_id, symbol, shares, average_price) VALUES (\$1, \$2, \$3, \$4)
-         ON CONFLICT (portfolio_id, symbol) DO UPDATE
-         SET shares = EXCLUDED.shares, average_price = EXCLUDED.average_price" "$P" "'AAPL'" "10" "123.45"
-plan "order: insert trade" "src/server/portfolio/repo/trades.rs: insert — place_order step 6" \
-  "INSERT INTO trades (portfolio_id, symbol, side, quantity, price, amount, realized_pnl, cash_after,
-                             idempotency_key, executed_at)
-         VALUES (\$1, \$2, \$3, \$4, \$5, \$6, \$7, \$8, \$9, \$10)
-         RETURNING id" "$P" "'AAPL'" "'buy'" "10" "123.45" "1234.50" "NULL" "1234.56" "gen_random_uuid()" "now()"
-plan "order: trade snapshot" "src/server/portfolio/repo/snapshots.rs: insert — place_order step 7 (history::record_trade)" \
-  "INSERT INTO portfolio_snapshots (portfolio_id, kind, cash, total_value, taken_at) VALUES (\$1, \$2, \$3, \$4, \$5)" \
-  "$P" "'trade'" "1234.56" "10000.00" "now()"
-plan "order: publish event" "src/server/live/events.rs: insert — place_order step 8 (notify::publish_trade)" \
-  "INSERT INTO user_events (user_id, kind, payload) VALUES (\$1, \$2, \$3) RETURNING id" \
-  "$U" "'trade'" "'{\"symbol\":\"AAPL\"}'::jsonb"
+plan "order: the fill's one write" "src/server/portfolio/repo/fills.rs: write — every fill" \
+  "WITH guard AS (
+             UPDATE portfolios SET cash_balance = \$3, version = version + 1
+             WHERE id = \$1 AND version = \$2 AND archived_at IS NULL
+             RETURNING id
+         ), trade AS (
+             INSERT INTO trades (id, portfolio_id, symbol, side, quantity, price, amount, realized_pnl, cash_after,
+                                 idempotency_key, executed_at, order_id, commission)
+             SELECT \$4, guard.id, \$5, \$6, \$7, \$8, \$9, \$10, \$3, \$11, \$12, \$13, \$14 FROM guard
+             RETURNING id
+         ), event AS (
+             INSERT INTO user_events (user_id, kind, payload)
+             SELECT \$18, \$19, \$20
+             FROM trade CROSS JOIN LATERAL (
+                 SELECT pg_advisory_xact_lock(hashtextextended(\$18::text, 0)) WHERE trade.id IS NOT NULL
+             ) AS locked
+         ), kept AS (
+             INSERT INTO holdings (portfolio_id, symbol, shares, average_price)
+             SELECT guard.id, \$5, \$15, \$16 FROM guard WHERE \$15::bigint IS NOT NULL
+             ON CONFLICT (portfolio_id, symbol) DO UPDATE
+             SET shares = EXCLUDED.shares, average_price = EXCLUDED.average_price
+         ), closed AS (
+             DELETE FROM holdings h USING guard
+             WHERE h.portfolio_id = guard.id AND h.symbol = \$5 AND \$15::bigint IS NULL
+         ), snapshot AS (
+             INSERT INTO portfolio_snapshots (portfolio_id, kind, cash, total_value, taken_at)
+             SELECT guard.id, \$21, \$3, \$17, \$12 FROM guard
+         )
+         SELECT count(*) FROM trade" \
+  "$P" "(SELECT version FROM portfolios WHERE id = $P)" "1234.56" "gen_random_uuid()" "'AAPL'" "'buy'" "10" "123.45" \
+  "1234.50" "NULL" "gen_random_uuid()" "now()" "NULL::uuid" "0" "10" "123.45" "10000.00" "$U" "'trade'" \
+  "'{\"symbol\":\"AAPL\"}'::jsonb" "'trade'"
 plan "order: coach facts" "src/server/coach/marks.rs: after_trade — coach::after_trade, after every order" \
   "SELECT count(*), count(*) FILTER (WHERE executed_at > \$2), max(executed_at),
                     ARRAY(SELECT advice_key FROM coach_marks WHERE user_id = \$3 ORDER BY advice_key),
