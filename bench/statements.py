@@ -1,4 +1,4 @@
-"""What one market order costs PostgreSQL, statement by statement (`make bench-statements`).
+"""What one market order (or dashboard) costs PostgreSQL, statement by statement (`make bench-statements`).
 
 Against a server on a fresh database with pg_stat_statements loaded: makes signed-in guests
 (each holding 5 AAPL, MSFT, KO and SPY), resets the statistics, runs wrk's order load
@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=64)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--mode", default="orders", choices=["orders", "dashboard"], help="what wrk asks for")
     parser.add_argument("--label", required=True, help="which build this is (before / after)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
@@ -34,7 +35,7 @@ def main() -> None:
     log(f"making {args.users} signed-in guests")
     make_users(args.base, args.users, cookies)
     psql(args.database_url, "SELECT pg_stat_statements_reset()")
-    run = wrk(args.base, "orders", args.clients, args.seconds, cookies)
+    run = wrk(args.base, args.mode, args.clients, args.seconds, cookies)
     rows = psql(args.database_url, """
         SELECT json_agg(s ORDER BY s.total_exec_time DESC) FROM (
             SELECT regexp_replace(left(query, 400), '\\s+', ' ', 'g') AS query, calls, total_exec_time
@@ -49,10 +50,10 @@ def main() -> None:
               "statements_per_order": calls / orders, "exec_ms_per_order": exec_ms / orders,
               "statements": [dict(row, per_order=row["calls"] / orders) for row in statements]}
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
-    results[args.label] = result
+    results[f"{args.label} {args.mode}"] = result
     args.out.write_text(json.dumps(results, indent=1))
-    print(f"\n{args.label}: {run['ok']} orders, {calls / orders:.2f} statements and "
-          f"{exec_ms / orders:.3f} ms of PostgreSQL execution per order\n")
+    print(f"\n{args.label}: {run['ok']} {args.mode}, {calls / orders:.2f} statements and "
+          f"{exec_ms / orders:.3f} ms of PostgreSQL execution each\n")
     print("| per order | ms per order | statement |\n| ---: | ---: | --- |")
     for row in statements:
         if row["calls"] / orders >= 0.05:

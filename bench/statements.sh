@@ -5,6 +5,7 @@
 #
 # Environment (all optional):
 #   BENCH_SECONDS      seconds of order load (default 20), at BENCH_CLIENTS clients (default 16)
+#   BENCH_MODE         orders (default) or dashboard
 #   BENCH_LABEL        the name of this build in the results (default: the commit)
 #   PAPERTRADE_SERVER_BINARY / PAPERTRADE_SITE_ROOT   another build to measure (an older commit's)
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -34,5 +35,5 @@ export MARKET_HOURS=always RUST_LOG=warn AUTH_RATE_LIMIT_BURST=10000 AUTH_RATE_L
 psql -X -q "$DATABASE_URL" -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements'
 start_instance "$port" "$LOG_DIR/bench-statements.log"
 python3 bench/statements.py --base "http://127.0.0.1:$port" --database-url "$DATABASE_URL" \
-  --seconds "${BENCH_SECONDS:-20}" --clients "${BENCH_CLIENTS:-16}" \
+  --seconds "${BENCH_SECONDS:-20}" --clients "${BENCH_CLIENTS:-16}" --mode "${BENCH_MODE:-orders}" \
   --label "${BENCH_LABEL:-$(git rev-parse --short HEAD)}" --out "$LOG_DIR/bench-statements.json"
